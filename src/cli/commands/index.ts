@@ -1,0 +1,6 @@
+// Every CLI command, one file each; the order here is the order of `pairkit --help`.
+import type { Command } from '../command'
+import { portsCommand } from './ports'
+import { webCommand } from './web'
+
+export const COMMANDS: readonly Command[] = [portsCommand, webCommand]

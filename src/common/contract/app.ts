@@ -1,0 +1,19 @@
+import { z } from 'zod'
+
+export const AppInfoSchema = z.object({
+  name: z.literal('PairKit'),
+  version: z.string(),
+  /** Where the backend runs: inside Electron, or behind the browser host. */
+  host: z.enum(['electron', 'browser']),
+  platform: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfoSchema>
+
+export const appRequests = {
+  'app.info': { input: z.object({}).strict(), output: AppInfoSchema },
+} as const
+
+export const appEvents = {
+  /** A line for the app's own activity log (never carries secrets). */
+  'app.log': z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string(), time: z.number() }),
+} as const

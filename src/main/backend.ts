@@ -1,0 +1,37 @@
+// The backend: a plain Node object implementing the whole UI↔backend contract.
+// The Electron entry and the browser host both serve this same object; neither adds logic.
+import os from 'node:os'
+import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contract'
+import { Emitter } from '../common/event'
+import { Disposable } from '../common/lifecycle'
+import { parseExtraPortPatterns } from './serial/port-lister'
+import { PortWatcher } from './serial/port-watcher'
+import { PAIRKIT_VERSION } from './version'
+
+export interface BackendOptions {
+  host: AppInfo['host']
+  /** Extra serial-port globs to watch; defaults to PAIRKIT_EXTRA_PORTS. */
+  extraPortPatterns?: readonly string[]
+}
+
+export class Backend extends Disposable {
+  private readonly _onEvent = this.register(new Emitter<ContractEvent>())
+  /** Every pushed event of the contract, for the transports to forward. */
+  readonly onEvent = this._onEvent.event
+  readonly handlers: ContractHandlers
+  private readonly ports: PortWatcher
+
+  constructor(options: BackendOptions) {
+    super()
+    this.ports = this.register(
+      new PortWatcher(options.extraPortPatterns ?? parseExtraPortPatterns(process.env.PAIRKIT_EXTRA_PORTS)),
+    )
+    this.register(this.ports.onDidChange((ports) => this._onEvent.fire({ name: 'ports.changed', payload: ports })))
+    this.ports.start()
+
+    this.handlers = {
+      'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}` }),
+      'ports.list': () => this.ports.list(),
+    }
+  }
+}

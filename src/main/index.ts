@@ -1,0 +1,76 @@
+// The Electron entry: a window with the security checklist on, and the whole contract
+// wired to IPC through one channel. All logic lives in the Backend, shared with the browser host.
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Emitter } from '../common/event'
+import { RpcServer } from '../common/rpc/server'
+import { PAIRKIT_CHANNEL } from '../common/rpc/window-bridge'
+import { Backend } from './backend'
+import { CONTENT_SECURITY_POLICY } from './security'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const rendererIndex = path.join(here, '../renderer/index.html')
+const rendererUrl = new URL(`file://${rendererIndex}`).href
+
+app.enableSandbox()
+
+app.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+
+  const backend = new Backend({ host: 'electron' })
+  const windows = new Map<number, Emitter<unknown>>()
+
+  // One listener for the whole contract: messages are routed to the window's RpcServer,
+  // which validates them. Messages from any other page or frame are dropped.
+  ipcMain.on(PAIRKIT_CHANNEL, (event, message: unknown) => {
+    if (event.senderFrame?.url !== rendererUrl) return
+    windows.get(event.sender.id)?.fire(message)
+  })
+
+  const createWindow = () => {
+    const win = new BrowserWindow({
+      width: 1280,
+      height: 820,
+      title: 'PairKit',
+      webPreferences: {
+        preload: path.join(here, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+      },
+    })
+    const contentsId = win.webContents.id
+    const incoming = new Emitter<unknown>()
+    windows.set(contentsId, incoming)
+    const rpc = new RpcServer(
+      { send: (message) => !win.isDestroyed() && win.webContents.send(PAIRKIT_CHANNEL, message), onMessage: incoming.event },
+      backend.handlers,
+      backend.onEvent,
+    )
+    win.webContents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https:')) void shell.openExternal(url)
+      return { action: 'deny' }
+    })
+    win.webContents.on('will-navigate', (event, url) => {
+      if (url !== rendererUrl) event.preventDefault()
+    })
+    win.on('closed', () => {
+      rpc.dispose()
+      incoming.dispose()
+      windows.delete(contentsId)
+    })
+    void win.loadFile(rendererIndex)
+  }
+
+  createWindow()
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow())
+  app.on('window-all-closed', () => {
+    backend.dispose()
+    app.quit()
+  })
+})
