@@ -1,0 +1,82 @@
+// `npm test`: every check, in order — system packages the tests need, type checks, lint,
+// build, then the unit, integration and end-to-end suites. Ends with one summary line.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+process.chdir(ROOT)
+
+// Debian packages the tests use, by the command that shows each is there.
+const SYSTEM_PACKAGES = [
+  { command: 'socat', pkg: 'socat', why: 'pseudo-terminal serial ports' },
+  { command: 'chromium', pkg: 'chromium', why: 'end-to-end UI tests' },
+]
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
+}
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((entry) => !has(entry.command))
+  if (missing.length === 0) return
+  const names = [...new Set(missing.map((entry) => entry.pkg))].join(' ')
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot || !has('apt-get')) {
+    console.error(`The tests need: ${missing.map((entry) => `${entry.pkg} (${entry.why})`).join(', ')}.`)
+    console.error(`Install them with: sudo apt-get update && sudo apt-get install -y ${names}`)
+    process.exit(1)
+  }
+  console.log(`Installing system packages the tests need: ${names}`)
+  run('apt-get update', 'apt-get', ['update', '-q'])
+  run(`apt-get install ${names}`, 'apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names.split(' ')], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  })
+}
+
+function run(label, command, args, options = {}) {
+  console.log(`\n▶ ${label}`)
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options })
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed (exit ${result.status ?? result.signal})`)
+    return false
+  }
+  return true
+}
+
+const bin = (name) => path.join(ROOT, 'node_modules/.bin', name)
+const totals = { passed: 0, failed: 0 }
+let ok = true
+
+ensureSystemPackages()
+ok = run('type check (tsc, vue-tsc)', 'npm', ['run', '-s', 'typecheck']) && ok
+ok = run('lint (eslint)', bin('eslint'), ['.']) && ok
+ok = run('build (electron-vite)', bin('electron-vite'), ['build']) && ok
+
+const reports = path.join(ROOT, '.tmp/test-reports')
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+for (const project of ['unit', 'integration', 'e2e']) {
+  const report = path.join(reports, `${project}.json`)
+  const passed = run(`${project} tests (vitest)`, bin('vitest'), [
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ])
+  ok = passed && ok
+  if (existsSync(report)) {
+    const result = JSON.parse(readFileSync(report, 'utf8'))
+    totals.passed += result.numPassedTests
+    totals.failed += result.numFailedTests + (result.numTotalTests === 0 ? 1 : 0)
+    if (result.numTotalTests === 0) console.error(`✖ the ${project} suite ran no test`)
+  } else {
+    totals.failed += 1
+  }
+}
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`)
+process.exit(ok && totals.failed === 0 ? 0 : 1)

@@ -1,0 +1,66 @@
+// The real renderer against the real backend through the browser host: a serial port
+// that appears while the page is open shows in Devices, and goes when it goes.
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/browser'
+import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { createPtyPair } from '../support/pty'
+
+const portsDir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-ports-'))
+let browser: Browser
+let page: Page
+let url: string
+const consoleErrors: string[] = []
+
+beforeAll(async () => {
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyPK*') } })
+  const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
+  url = (JSON.parse(line) as { url: string }).url
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1100, height: 640 } })
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
+  page.on('pageerror', (error) => consoleErrors.push(error.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('Devices view', () => {
+  it('shows the navigation and every planned view says what it will hold', async () => {
+    await page.goto(url)
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    for (const label of ['Devices', 'Flash', 'Configure', 'Monitor', 'ICE', 'Traffic', 'Lab']) {
+      await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+)?$`) }).count()).resolves.toBe(1)
+    }
+    await nav.getByRole('link', { name: 'Traffic' }).click()
+    await page.getByTestId('planned-view').waitFor()
+    expect(await page.getByTestId('planned-view').innerText()).toMatch(/MQTT messages crossing/)
+    await nav.getByRole('link', { name: /Devices/ }).click()
+    await page.getByRole('heading', { name: 'Devices' }).waitFor()
+  })
+
+  it('shows a pseudo-terminal port created while the page is open, and removes it when it goes', async () => {
+    const row = (file: string) => page.locator(`[data-testid="port-row"][data-path="${file}"]`)
+    const pair = await createPtyPair(path.join(portsDir, 'ttyPK0'), path.join(portsDir, 'ttyPK1'))
+    try {
+      await row(pair.a).waitFor({ state: 'visible', timeout: 5_000 })
+      await row(pair.b).waitFor({ state: 'visible', timeout: 5_000 })
+      expect(await row(pair.a).innerText()).toContain('watched path')
+      const shots = path.join(REPO_ROOT, 'docs/images')
+      mkdirSync(shots, { recursive: true })
+      await page.screenshot({ path: path.join(shots, 'devices.png') })
+    } finally {
+      await pair.close()
+    }
+    await row(pair.a).waitFor({ state: 'detached', timeout: 5_000 })
+    await row(pair.b).waitFor({ state: 'detached', timeout: 5_000 })
+  })
+
+  it('runs under the strict Content-Security-Policy without errors', () => {
+    expect(consoleErrors).toEqual([])
+  })
+})
