@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/security'
+import { REPO_ROOT } from '../../support/processes'
+
+const directives = (policy: string) =>
+  Object.fromEntries(
+    policy
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name, values]),
+  )
+
+describe('Content-Security-Policy', () => {
+  const policy = directives(CONTENT_SECURITY_POLICY)
+
+  it('allows no inline or evaluated script and no remote origin', () => {
+    expect(policy['default-src']).toEqual(["'none'"])
+    expect(policy['script-src']).toEqual(["'self'"])
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)|https?:|\*\s*;/)
+    expect(policy['connect-src']).toEqual(["'self'", 'ws://127.0.0.1:*'])
+  })
+
+  it('index.html carries the same policy (less what a meta tag cannot set)', () => {
+    const html = readFileSync(path.join(REPO_ROOT, 'src/renderer/index.html'), 'utf8')
+    const meta = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)
+    expect(meta).not.toBeNull()
+    const { 'frame-ancestors': _ignoredInMeta, ...expected } = policy
+    expect(directives(meta?.[1] ?? '')).toEqual(expected)
+  })
+})
