@@ -1,0 +1,95 @@
+// The firmware's datagram wrap (message_wrap_t): u16 LE topic_len (strlen + NUL),
+// u16 LE data_len, the topic and its NUL padded to 4 bytes, then the payload.
+// One MQTT PUBLISH = one datagram. Pure functions, no Node APIs.
+import { SERVERLESS } from './constants'
+
+export interface WrappedMessage {
+  topic: string
+  payload: Uint8Array
+}
+
+export type WrapDecodeError =
+  | 'too-short'
+  | 'topic-length-zero'
+  | 'topic-truncated'
+  | 'topic-not-terminated'
+  | 'topic-contains-nul'
+  | 'topic-empty'
+  | 'topic-not-utf8'
+  | 'length-mismatch'
+
+export type WrapEncodeError = 'topic-empty' | 'topic-contains-nul' | 'field-overflow'
+
+export type WrapDecodeResult = ({ ok: true } & WrappedMessage) | { ok: false; reason: WrapDecodeError; detail: string }
+export type WrapEncodeResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: WrapEncodeError; detail: string }
+
+const encoder = new TextEncoder()
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
+
+export function align4(n: number): number {
+  return (n + 3) & ~3
+}
+
+/** Size of the datagram for a topic of `topicBytes` UTF-8 bytes (without NUL) and a payload. */
+export function wrappedLength(topicBytes: number, payloadBytes: number): number {
+  return SERVERLESS.WRAP_HEADER_BYTES + align4(topicBytes + 1) + payloadBytes
+}
+
+/**
+ * The stock firmware's receiver check (reference §5.3, §9 item 2): it rejects a datagram when
+ * `topic_len + ALIGN4(topic_len) + 4 > size`, i.e. for exact-length datagrams whenever the
+ * payload is shorter than the topic plus its NUL. Such messages still cross to PairKit peers.
+ */
+export function stockFirmwareRejects(topicLenWithNul: number, datagramBytes: number): boolean {
+  return topicLenWithNul + align4(topicLenWithNul) + SERVERLESS.WRAP_HEADER_BYTES > datagramBytes
+}
+
+export function encodeWrap(topic: string | Uint8Array, payload: Uint8Array): WrapEncodeResult {
+  const topicBytes = typeof topic === 'string' ? encoder.encode(topic) : topic
+  if (topicBytes.length === 0) return { ok: false, reason: 'topic-empty', detail: 'MQTT topics are never empty' }
+  if (topicBytes.includes(0)) return { ok: false, reason: 'topic-contains-nul', detail: 'the firmware reads the topic as a C string' }
+  const topicLen = topicBytes.length + 1
+  if (topicLen > 0xffff || payload.length > 0xffff) {
+    return { ok: false, reason: 'field-overflow', detail: `topic_len ${topicLen} or data_len ${payload.length} exceeds 65535` }
+  }
+  const bytes = new Uint8Array(wrappedLength(topicBytes.length, payload.length))
+  const view = new DataView(bytes.buffer)
+  view.setUint16(0, topicLen, true)
+  view.setUint16(2, payload.length, true)
+  bytes.set(topicBytes, 4)
+  // NUL and padding stay zero (the firmware leaves padding unzeroed; any value is valid).
+  bytes.set(payload, 4 + align4(topicLen))
+  return { ok: true, bytes }
+}
+
+/** Strict decoder: the lengths must describe the datagram exactly, as a correct sender makes them. */
+export function decodeWrap(datagram: Uint8Array): WrapDecodeResult {
+  if (datagram.length < SERVERLESS.WRAP_HEADER_BYTES) {
+    return fail('too-short', `${datagram.length} bytes, the header alone has 4`)
+  }
+  const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength)
+  const topicLen = view.getUint16(0, true)
+  const dataLen = view.getUint16(2, true)
+  if (topicLen === 0) return fail('topic-length-zero', 'topic_len is 0, so there is no NUL terminator')
+  if (4 + topicLen > datagram.length) return fail('topic-truncated', `topic_len ${topicLen} runs past the ${datagram.length}-byte datagram`)
+  const expected = 4 + align4(topicLen) + dataLen
+  if (expected !== datagram.length) {
+    return fail('length-mismatch', `topic_len ${topicLen} and data_len ${dataLen} describe ${expected} bytes, the datagram has ${datagram.length}`)
+  }
+  if (datagram[4 + topicLen - 1] !== 0) return fail('topic-not-terminated', 'the byte at topic_len - 1 is not NUL')
+  const topicBytes = datagram.subarray(4, 4 + topicLen - 1)
+  if (topicBytes.includes(0)) return fail('topic-contains-nul', 'a NUL inside the topic would cut it short')
+  if (topicBytes.length === 0) return fail('topic-empty', 'topic_len is 1: an empty topic')
+  let topic: string
+  try {
+    topic = strictDecoder.decode(topicBytes)
+  } catch {
+    return fail('topic-not-utf8', 'MQTT topics are UTF-8')
+  }
+  const start = 4 + align4(topicLen)
+  return { ok: true, topic, payload: datagram.slice(start, start + dataLen) }
+}
+
+function fail(reason: WrapDecodeError, detail: string): WrapDecodeResult {
+  return { ok: false, reason, detail }
+}

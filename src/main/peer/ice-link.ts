@@ -1,0 +1,180 @@
+// One ICE session on werift-ice, configured for libjuice (reference §10): IPv4 only, no mDNS,
+// host candidates on the chosen address, srflx from the configured STUN server, optional TURN.
+// Gathering happens before signalling, as the firmware does, so a slow STUN server never eats
+// into the other side's 10-s wait for our description.
+import { Candidate, Connection, type IceOptions } from 'werift-ice'
+import { SERVERLESS } from '../../common/serverless/constants'
+import { formatCandidateLine, formatIceDescription, type IceCandidate } from '../../common/serverless/ice-description'
+import type { RemoteDescription } from '../../common/serverless/signal-message'
+import { PairKitError } from '../../common/errors'
+
+export interface HostPort {
+  host: string
+  port: number
+}
+
+export interface IceLinkOptions {
+  controlling: boolean
+  /** Pin the one IPv4 address to bind and advertise; otherwise every non-internal IPv4 address. */
+  bind?: string
+  stun?: HostPort
+  turn?: HostPort & { username: string; password: string }
+}
+
+export interface SelectedPair {
+  local: string
+  remote: string
+}
+
+export type IceLinkState = 'checking' | 'connected' | 'failed' | 'closed'
+
+export class IceLink {
+  private readonly stateListeners = new Set<(state: IceLinkState) => void>()
+  private readonly dataListeners = new Set<(datagram: Uint8Array) => void>()
+  private closed = false
+
+  private constructor(
+    private readonly connection: Connection,
+    readonly controlling: boolean,
+    /** libjuice-form `a=candidate:` lines, host first. */
+    readonly localCandidateLines: string[],
+  ) {
+    connection.onData.subscribe((data) => {
+      for (const listener of this.dataListeners) listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    })
+    connection.stateChanged.subscribe((state) => {
+      // werift reports "completed" when gathering ends, "connected" once a pair is nominated,
+      // "failed" when consent expires; older versions also used "disconnected".
+      if (state === 'connected') this.fireState('connected')
+      else if (state === 'failed' || state === 'disconnected') this.fireState('failed')
+      else if (state === 'closed') this.fireState('closed')
+    })
+  }
+
+  static async gather(options: IceLinkOptions): Promise<IceLink> {
+    const iceOptions: Partial<IceOptions> = options.bind
+      ? // werift filters advertised addresses only when the bind address is among the discovered
+        // ones; this combination gives exactly one host candidate, bound to `bind` (§10.9 pitfall 2).
+        { useIpv4: false, useIpv6: false, additionalHostAddresses: [options.bind], interfaceAddresses: { udp4: options.bind } }
+      : { useIpv4: true, useIpv6: false }
+    if (options.stun) iceOptions.stunServer = [options.stun.host, options.stun.port]
+    if (options.turn) {
+      iceOptions.turnServer = [options.turn.host, options.turn.port]
+      iceOptions.turnUsername = options.turn.username
+      iceOptions.turnPassword = options.turn.password
+    }
+    const connection = new Connection(options.controlling, iceOptions)
+    // werift falls back to stun.l.google.com whatever the options say (§10.9 pitfall 3).
+    if (!options.stun) connection.stunServer = undefined
+    if (!options.turn) connection.turnServer = undefined
+    await connection.gatherCandidates()
+    const lines = connection.localCandidates
+      .filter((candidate) => candidate.transport.toLowerCase() === 'udp' && isAdvertisable(candidate))
+      .sort((a, b) => b.priority - a.priority)
+      .map((candidate) => formatCandidateLine(toIceCandidate(candidate)))
+    if (lines.length === 0) {
+      await connection.close()
+      throw new PairKitError('UNAVAILABLE', 'No IPv4 address to gather ICE candidates on', { hint: 'Connect to a network, or pass --bind with this computer\'s IPv4 address.' })
+    }
+    return new IceLink(connection, options.controlling, lines)
+  }
+
+  /** The "desc" value: ufrag, pwd and options as libjuice writes them. */
+  get description(): string {
+    return formatIceDescription({ ufrag: this.connection.localUsername, pwd: this.connection.localPassword }, SERVERLESS.ICE_OPTIONS)
+  }
+
+  get isConnected(): boolean {
+    return !this.closed && this.connection.state === 'connected'
+  }
+
+  get selectedPair(): SelectedPair | undefined {
+    const pair = this.connection.nominated
+    if (!pair) return undefined
+    return { local: describe(pair.localCandidate), remote: describe(pair.remoteCandidate) }
+  }
+
+  onState(listener: (state: IceLinkState) => void): () => void {
+    this.stateListeners.add(listener)
+    return () => this.stateListeners.delete(listener)
+  }
+
+  onData(listener: (datagram: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener)
+    return () => this.dataListeners.delete(listener)
+  }
+
+  /**
+   * Applies the remote description and runs the checks. werift's connect() never rejects when no
+   * pair succeeds (§10.9 pitfall 5), so this races it against libjuice's own 39.5-s timer; a
+   * nomination that arrives later within that time is still accepted.
+   */
+  async connect(remote: RemoteDescription, timeoutMs: number, signal?: AbortSignal): Promise<SelectedPair> {
+    const { connection } = this
+    connection.setRemoteParams({ iceLite: remote.description.iceLite, usernameFragment: remote.description.ufrag, password: remote.description.pwd })
+    for (const candidate of remote.candidates) await connection.addRemoteCandidate(toWeriftCandidate(candidate))
+    await connection.addRemoteCandidate(undefined)
+    this.fireState('checking')
+    const connected = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new PairKitError('TIMEOUT', `ICE found no working candidate pair within ${Math.round(timeoutMs / 1000)} s`, { hint: 'Check that both sides reach the STUN server and that UDP is not blocked between them.' })), timeoutMs)
+      const unsubscribe = this.onState((state) => {
+        if (state === 'connected') finish()
+        else if (state === 'failed' || state === 'closed') finish(new PairKitError('TIMEOUT', `ICE ${state} before a pair was selected`))
+      })
+      const onAbort = () => finish(new PairKitError('CANCELLED', 'stopped while ICE was checking'))
+      signal?.addEventListener('abort', onAbort, { once: true })
+      function finish(error?: Error) {
+        clearTimeout(timer)
+        unsubscribe()
+        signal?.removeEventListener('abort', onAbort)
+        if (error) reject(error)
+        else resolve()
+      }
+    })
+    connection.connect().catch(() => undefined)
+    if (connection.state === 'connected') this.fireState('connected')
+    await connected
+    return this.selectedPair ?? { local: '?', remote: '?' }
+  }
+
+  /** Resolves without sending when no pair is nominated or consent has expired (werift semantics). */
+  send(datagram: Uint8Array): Promise<void> {
+    return this.connection.send(Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength))
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.connection.close().catch(() => undefined)
+    this.stateListeners.clear()
+    this.dataListeners.clear()
+  }
+
+  private fireState(state: IceLinkState): void {
+    for (const listener of [...this.stateListeners]) listener(state)
+  }
+}
+
+function isAdvertisable(candidate: Candidate): boolean {
+  // libjuice cannot use mDNS names, IPv6 (the firmware is IPv4 only) or prflx candidates.
+  return /^\d+\.\d+\.\d+\.\d+$/.test(candidate.host) && (candidate.type === 'host' || candidate.type === 'srflx' || candidate.type === 'relay')
+}
+
+function toIceCandidate(candidate: Candidate): IceCandidate {
+  return {
+    foundation: candidate.foundation.slice(0, 32),
+    component: candidate.component,
+    priority: candidate.priority,
+    address: candidate.host,
+    port: candidate.port,
+    type: candidate.type as IceCandidate['type'],
+  }
+}
+
+function toWeriftCandidate(candidate: IceCandidate): Candidate {
+  return new Candidate(candidate.foundation, candidate.component, 'udp', candidate.priority, candidate.address, candidate.port, candidate.type, candidate.relatedAddress, candidate.relatedPort)
+}
+
+function describe(candidate: Candidate): string {
+  return `${candidate.type} ${candidate.host}:${candidate.port}`
+}

@@ -1,0 +1,97 @@
+// The local side of the bridge: an embedded aedes broker (like the ESP's own mosquitto), or an
+// existing broker PairKit joins as a client. Either way it reports every PUBLISH from a local
+// client and republishes what comes from the peer at QoS 0 without retain (reference §2.4).
+import { createServer, type Server } from 'node:net'
+import { Aedes } from 'aedes'
+import { connect, type MqttClient } from 'mqtt'
+import { PairKitError } from '../../common/errors'
+import { SERVERLESS } from '../../common/serverless/constants'
+
+export interface LocalPublish {
+  /** The publisher's client id, when the broker is embedded. */
+  clientId?: string
+  topic: string
+  payload: Uint8Array
+  qos: number
+  retain: boolean
+}
+
+export interface LocalBroker {
+  readonly url: string
+  readonly embedded: boolean
+  onPublish(listener: (message: LocalPublish) => void): void
+  republish(topic: string, payload: Uint8Array): void
+  close(): Promise<void>
+}
+
+export async function startEmbeddedBroker(options: { port: number; host?: string }): Promise<LocalBroker> {
+  const host = options.host ?? '127.0.0.1'
+  const aedes = await Aedes.createBroker()
+  const server: Server = createServer(aedes.handle)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new PairKitError('PORT_BUSY', `Cannot listen for MQTT on ${host}:${options.port}: ${error.code ?? error.message}`, { hint: 'Pick another --broker-port, or stop the program using it.' })),
+    )
+    server.listen(options.port, host, () => resolve())
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const listeners = new Set<(message: LocalPublish) => void>()
+  aedes.on('publish', (packet, client) => {
+    // Like the mosquitto hook: only PUBLISHes from clients; the broker's own ($SYS, our
+    // republishes, which have no client) never cross. The re-publisher's id never crosses either.
+    if (!client || client.id === SERVERLESS.LOCAL_CLIENT_ID) return
+    const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : new Uint8Array(packet.payload.buffer, packet.payload.byteOffset, packet.payload.byteLength)
+    const message: LocalPublish = { clientId: client.id, topic: packet.topic, payload, qos: packet.qos, retain: packet.retain }
+    for (const listener of listeners) listener(message)
+  })
+  return {
+    url: `mqtt://${host}:${port}`,
+    embedded: true,
+    onPublish: (listener) => void listeners.add(listener),
+    republish(topic, payload) {
+      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined)
+    },
+    async close() {
+      listeners.clear()
+      await new Promise<void>((resolve) => aedes.close(() => resolve()))
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/**
+ * Joins an existing broker with one MQTT 5 client: it subscribes to "#" with No Local, so its
+ * own republishes never come back (the firmware's loop prevention by client id, which a client
+ * cannot see), and with Retain Handling 2, so stored retained messages do not cross at start.
+ * Assumption: the broker supports MQTT 5 (mosquitto ≥ 1.6, aedes does not).
+ */
+export async function connectExternalBroker(url: string, clientId: string = SERVERLESS.LOCAL_CLIENT_ID): Promise<LocalBroker> {
+  const client: MqttClient = connect(url, { protocolVersion: 5, clientId, clean: true, reconnectPeriod: 1000, connectTimeout: 10_000 })
+  client.on('error', () => undefined)
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PairKitError('TIMEOUT', `The local broker ${url} did not answer within 10 s`)), 10_000)
+    client.once('connect', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+  await client.subscribeAsync('#', { qos: 0, nl: true, rh: 2 })
+  const listeners = new Set<(message: LocalPublish) => void>()
+  client.on('message', (topic, payload, packet) => {
+    const message: LocalPublish = { topic, payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), qos: packet.qos, retain: packet.retain }
+    for (const listener of listeners) listener(message)
+  })
+  return {
+    url,
+    embedded: false,
+    onPublish: (listener) => void listeners.add(listener),
+    republish(topic, payload) {
+      client.publish(topic, Buffer.from(payload), { qos: 0, retain: false })
+    },
+    async close() {
+      listeners.clear()
+      await client.endAsync(true)
+    },
+  }
+}

@@ -1,0 +1,103 @@
+// Moves messages between the local broker and the ICE link in the firmware's datagram wrap,
+// with its limits: >4096 bytes refused, >~1200 bytes warned, malformed datagrams dropped, and
+// messages the stock firmware's receiver would drop counted (reference §5, §9).
+import { SERVERLESS } from '../../common/serverless/constants'
+import { decodeWrap, encodeWrap, stockFirmwareRejects } from '../../common/serverless/datagram-wrap'
+import { FIRMWARE_MESSAGES } from '../../common/serverless/firmware-log'
+import type { DropReasonSchema, PeerEventInput, PeerStats } from '../../common/serverless/peer-events'
+import type { FirmwareConsole } from './firmware-console'
+import type { IceLink } from './ice-link'
+import type { LocalBroker, LocalPublish } from './local-broker'
+import type { z } from 'zod'
+
+/** "exact": strict wrap check. "stock-firmware": also apply the ESP's faulty length check (for the twin). */
+export type ReceiveCheck = 'exact' | 'stock-firmware'
+
+const textDecoder = new TextDecoder()
+
+export class MessageBridge {
+  private link: IceLink | undefined
+  private unsubscribeData: (() => void) | undefined
+
+  constructor(
+    private readonly broker: LocalBroker,
+    private readonly stats: PeerStats,
+    private readonly emit: (event: PeerEventInput) => void,
+    private readonly fw: FirmwareConsole,
+    private readonly receiveCheck: ReceiveCheck = 'exact',
+  ) {
+    broker.onPublish((message) => this.forward(message))
+  }
+
+  attach(link: IceLink | undefined): void {
+    this.unsubscribeData?.()
+    this.unsubscribeData = undefined
+    this.link = link
+    if (link) this.unsubscribeData = link.onData((datagram) => this.receive(datagram))
+  }
+
+  private forward(message: LocalPublish): void {
+    if (this.fw.enabled) {
+      this.fw.bridge('I', FIRMWARE_MESSAGES.handleTopic(message.topic))
+      this.fw.bridge('I', FIRMWARE_MESSAGES.handleData(textDecoder.decode(message.payload)))
+      this.fw.bridge('I', FIRMWARE_MESSAGES.handleQos(message.qos, message.retain))
+    }
+    const link = this.link
+    // The firmware neither forwards nor queues before the link is up (§2.6).
+    if (!link || !link.isConnected) return this.drop('to-peer', 'not-linked', message.payload.length, message.topic, 'no ICE link yet: the message is not forwarded and not queued')
+    const wrapped = encodeWrap(message.topic, message.payload)
+    if (!wrapped.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, wrapped.detail)
+    const bytes = wrapped.bytes
+    if (bytes.length > SERVERLESS.MAX_WRAPPED_BYTES) {
+      this.fw.bridge('E', FIRMWARE_MESSAGES.messageTooLong)
+      return this.drop('to-peer', 'too-long', bytes.length, message.topic, `${bytes.length} bytes wrapped; the firmware's limit is ${SERVERLESS.MAX_WRAPPED_BYTES}`)
+    }
+    if (bytes.length > SERVERLESS.WARN_WRAPPED_BYTES) {
+      this.stats.oversizeWarnings++
+      this.emit({ type: 'warning', code: 'datagram-large', message: `${bytes.length}-byte datagram on "${message.topic}": an ESP32 likely cannot receive datagrams above about 1200 bytes (no IP reassembly)` })
+    }
+    const topicLen = new TextEncoder().encode(message.topic).length + 1
+    const stockDrop = stockFirmwareRejects(topicLen, bytes.length)
+    if (stockDrop) this.stats.stockFirmwareWillDrop++
+    link.send(bytes).catch((error: unknown) => this.noteError(error))
+    this.stats.messagesToPeer++
+    this.stats.bytesToPeer += bytes.length
+    this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: bytes.length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
+  }
+
+  private receive(datagram: Uint8Array): void {
+    const decoded = decodeWrap(datagram)
+    if (!decoded.ok) {
+      this.fw.bridge('E', FIRMWARE_MESSAGES.invalidMessage)
+      return this.drop('from-peer', 'malformed', datagram.length, undefined, `${decoded.reason}: ${decoded.detail}`)
+    }
+    const topicLen = new TextEncoder().encode(decoded.topic).length + 1
+    if (this.receiveCheck === 'stock-firmware' && stockFirmwareRejects(topicLen, datagram.length)) {
+      this.fw.bridge('E', FIRMWARE_MESSAGES.invalidMessage)
+      return this.drop('from-peer', 'malformed', datagram.length, decoded.topic, 'payload shorter than topic + NUL: the stock firmware\'s receiver check rejects it')
+    }
+    if (this.fw.enabled) {
+      this.fw.bridge('I', FIRMWARE_MESSAGES.forwardTopic(decoded.topic))
+      this.fw.bridge('I', FIRMWARE_MESSAGES.forwardPayload(textDecoder.decode(decoded.payload)))
+    }
+    try {
+      this.broker.republish(decoded.topic, decoded.payload)
+    } catch (error) {
+      return this.drop('from-peer', 'republish-failed', datagram.length, decoded.topic, error instanceof Error ? error.message : String(error))
+    }
+    this.stats.messagesFromPeer++
+    this.stats.bytesFromPeer += datagram.length
+    this.emit({ type: 'message', direction: 'from-peer', topic: decoded.topic, bytes: datagram.length })
+  }
+
+  private drop(direction: 'to-peer' | 'from-peer', reason: z.infer<typeof DropReasonSchema>, bytes: number, topic: string | undefined, detail: string): void {
+    this.stats.drops[reason] = (this.stats.drops[reason] ?? 0) + 1
+    this.emit({ type: 'drop', direction, reason, bytes, ...(topic !== undefined ? { topic } : {}), detail })
+  }
+
+  private noteError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error)
+    this.stats.lastError = message
+    this.emit({ type: 'error', code: 'SEND_FAILED', message })
+  }
+}
