@@ -1,6 +1,13 @@
 // Every CLI command, one file each; the order here is the order of `pairkit --help`.
 import type { Command } from '../command'
+import { partitionTableToBinCommand } from './partition-table-to-bin'
+import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { portsCommand } from './ports'
 import { webCommand } from './web'
 
-export const COMMANDS: readonly Command[] = [portsCommand, webCommand]
+export const COMMANDS: readonly Command[] = [
+  portsCommand,
+  webCommand,
+  partitionTableToBinCommand,
+  partitionTableToCsvCommand,
+]
