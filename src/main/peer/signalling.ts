@@ -114,7 +114,6 @@ function handshake(
       sent = publish(json).then(() => step('description-sent', `${json.length} bytes`))
       sent.catch(fail)
       fw.peer('I', FIRMWARE_MESSAGES.waitingForDescription)
-      if (remote) return finish()
       descriptionTimer = setTimeout(() => {
         fw.peer('E', FIRMWARE_MESSAGES.descriptionTimeout)
         fail(new PairKitError('TIMEOUT', `The other peer's description did not arrive within ${timing.descriptionTimeoutMs / 1000} s of the sync`, { hint: 'Check that the other peer is not a stale process on the same topic prefix.' }))
@@ -129,6 +128,13 @@ function handshake(
         return
       }
       if (message.kind === 'description') {
+        // The firmware parses a description whenever one arrives; PairKit takes it only after the
+        // sync, which loses nothing (the other side publishes it after "2", in order on the same
+        // topic) and keeps a stray or hostile early description from taking the round.
+        if (!synced) {
+          emit({ type: 'signalling-rejected', reason: 'early-description', detail: 'a description before the sync handshake finished is ignored' })
+          return
+        }
         // libjuice rejects a second remote description (no ICE restart), so only the first counts.
         if (remote) {
           emit({ type: 'signalling-rejected', reason: 'duplicate-description', detail: 'a second description in the same round is ignored' })
@@ -139,7 +145,7 @@ function handshake(
         if (remote.ignoredKeys > 0) emit({ type: 'signalling-rejected', reason: 'candidates-ignored', detail: `${remote.ignoredKeys} cand key(s) past a gap or the 20-candidate limit` })
         for (const line of remote.candidateLines) emit({ type: 'remote-candidate', candidate: line })
         step('description-received', `${remote.candidates.length} candidate(s)`)
-        if (synced) finish()
+        finish()
         return
       }
       if (synced) return
