@@ -2,6 +2,9 @@
 import type { Command } from '../command'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
+import { nvsDumpCommand } from './nvs-dump'
+import { nvsGenerateCommand } from './nvs-generate'
+import { peerCommand } from './peer'
 import { portsCommand } from './ports'
 import { webCommand } from './web'
 
@@ -10,4 +13,7 @@ export const COMMANDS: readonly Command[] = [
   webCommand,
   partitionTableToBinCommand,
   partitionTableToCsvCommand,
+  nvsGenerateCommand,
+  nvsDumpCommand,
+  peerCommand,
 ]

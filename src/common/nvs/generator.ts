@@ -91,7 +91,12 @@ class RowWriter {
     let value: string | Uint8Array = row.value
     if (row.type === 'file') {
       if (!this.options.readFile) throw new PairKitError('BAD_INPUT', `${where}: a file row needs file access, which this caller did not give`)
-      value = this.options.readFile(row.value)
+      try {
+        value = this.options.readFile(row.value)
+      } catch (error) {
+        if (error instanceof PairKitError) throw error
+        throw new PairKitError('NOT_FOUND', `${where}: cannot read the file "${row.value}" (${error instanceof Error ? error.message : String(error)})`)
+      }
     }
     this.writeData(key, value, row.encoding, where)
   }

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises'
+import { PairKitError } from '../../common/errors'
+import { formatNvsEntries, nvsEntriesToJson, readNvsPartition } from '../../common/nvs'
+import type { Command } from '../command'
+
+export const nvsDumpCommand: Command = {
+  name: 'nvs dump',
+  summary: 'List the namespaces, keys and values in an NVS partition image, with any damage found.',
+  usage: 'nvs dump IN.bin [--json]',
+  help: `
+Reads an NVS partition image (from the generator or read back from a device) and lists every
+entry the firmware would see: namespace, key, type and value. Damaged entries (CRC mismatch,
+interrupted writes, missing blob chunks) are listed on stderr; the rest is still shown.
+Exits 1 when something the firmware would drop was found.
+
+  --json   print one JSON array of {"namespace","key","type","value"}: integers as numbers
+           (64-bit as decimal strings), strings as text, blobs as lowercase hex
+
+Example: pairkit nvs dump nvs.bin --json`,
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run({ positionals, out }) {
+    const [input] = positionals as [string]
+    const image = await readFile(input).catch((error: unknown) => {
+      throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
+    })
+    const result = readNvsPartition(new Uint8Array(image))
+    if (out.json) out.result(nvsEntriesToJson(result.entries), () => '')
+    else out.info(result.entries.length > 0 ? formatNvsEntries(result.entries) : 'No entries: the partition is empty.')
+    for (const problem of result.problems) out.warn(problem.message)
+    return result.problems.some((problem) => problem.severity === 'error') ? 1 : 0
+  },
+}
