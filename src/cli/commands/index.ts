@@ -4,7 +4,6 @@ import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
 import { nvsGenerateCommand } from './nvs-generate'
-import { peerCommand } from './peer'
 import { portsCommand } from './ports'
 import { webCommand } from './web'
 
@@ -15,5 +14,4 @@ export const COMMANDS: readonly Command[] = [
   partitionTableToCsvCommand,
   nvsGenerateCommand,
   nvsDumpCommand,
-  peerCommand,
 ]
