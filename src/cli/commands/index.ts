@@ -4,6 +4,7 @@ import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
 import { nvsGenerateCommand } from './nvs-generate'
+import { peerCommand } from './peer'
 import { portsCommand } from './ports'
 import { webCommand } from './web'
 
@@ -14,4 +15,5 @@ export const COMMANDS: readonly Command[] = [
   partitionTableToCsvCommand,
   nvsGenerateCommand,
   nvsDumpCommand,
+  peerCommand,
 ]
