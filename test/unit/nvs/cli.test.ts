@@ -51,7 +51,7 @@ describe('pairkit nvs dump', () => {
 
   it('lists damage on stderr and exits 1, still printing the readable entries', async () => {
     const image = readFixture('basic.bin')
-    image[64 + 32 + 9] ^= 1 // key byte of u8key
+    image[64 + 32 + 9] = (image[64 + 32 + 9] as number) ^ 1 // key byte of u8key
     const file = path.join(dir, 'damaged.bin')
     writeFileSync(file, image)
     const result = await runPairkit(['nvs', 'dump', file])

@@ -17,6 +17,10 @@ function random(seed: number): () => number {
   }
 }
 
+function flipBit(bytes: Uint8Array, index: number, bit: number): void {
+  bytes[index] = (bytes[index] as number) ^ (1 << bit)
+}
+
 function readChecked(image: Uint8Array): NvsReadResult {
   const started = performance.now()
   const result = readNvsPartition(image)
@@ -58,7 +62,7 @@ describe('NVS reader fuzz (seeded)', () => {
       for (let round = 0; round < 40; round++) {
         const flipped = original.slice()
         const flips = 1 + Math.floor(next() * 8)
-        for (let i = 0; i < flips; i++) flipped[Math.floor(next() * flipped.length)] ^= 1 << Math.floor(next() * 8)
+        for (let i = 0; i < flips; i++) flipBit(flipped, Math.floor(next() * flipped.length), Math.floor(next() * 8))
         readChecked(flipped)
         readChecked(original.subarray(0, Math.floor(next() * original.length)))
         const extended = new Uint8Array(original.length + 1 + Math.floor(next() * 5000))
@@ -75,7 +79,7 @@ describe('NVS reader fuzz (seeded)', () => {
     const next = random(99)
     for (let round = 0; round < 300; round++) {
       const image = original.slice()
-      image[Math.floor(next() * 0x1000)] ^= 1 << Math.floor(next() * 8)
+      flipBit(image, Math.floor(next() * 0x1000), Math.floor(next() * 8))
       const result = readChecked(image)
       const same = JSON.stringify(result.entries, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)) === baseline
       if (!same) expect(result.problems.length).toBeGreaterThan(0)

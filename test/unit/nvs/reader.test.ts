@@ -108,7 +108,7 @@ describe('NVS reader: firmware-written states', () => {
 describe('NVS reader: problems are reported per entry, never thrown', () => {
   it('reports a header CRC mismatch and keeps the other entries', () => {
     const image = sample()
-    image[entryOffset(0, 1) + 9] ^= 0x20 // a key byte of "count"
+    image[entryOffset(0, 1) + 9] = (image[entryOffset(0, 1) + 9] as number) ^ 0x20 // a key byte of "count"
     const result = readNvsPartition(image)
     expect(result.entries.map((entry) => entry.key)).toEqual(['name', 'blob', 'last'])
     expect(result.problems).toMatchObject([{ code: 'entry-crc', severity: 'error', page: 0, entry: 1 }])
@@ -116,7 +116,7 @@ describe('NVS reader: problems are reported per entry, never thrown', () => {
 
   it('collapses an item whose header is bad together with its payload entries', () => {
     const image = sample()
-    image[entryOffset(0, 2) + 24] ^= 0xff // size of "name": header CRC now fails
+    image[entryOffset(0, 2) + 24] = (image[entryOffset(0, 2) + 24] as number) ^ 0xff // size of "name": header CRC now fails
     const result = readNvsPartition(image)
     expect(result.problems).toHaveLength(1)
     expect(result.problems[0]?.message).toMatch(/following entries unreadable/)
