@@ -1,5 +1,6 @@
 // Every CLI command, one file each; the order here is the order of `pairkit --help`.
 import type { Command } from '../command'
+import { bundleInspectCommand } from './bundle-inspect'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   nvsGenerateCommand,
   nvsDumpCommand,
   peerCommand,
+  bundleInspectCommand,
 ]

@@ -1,0 +1,155 @@
+// Checks a bundle before anything is written: files present, no two parts in one 4 KiB
+// sector, every image built for the target chip and intact, the bootloader where the chip
+// looks for it, every app inside its partition, and everything inside the flash.
+import { checkImageForChip, isFatalImageProblem, parseImage, type ImageInfo } from '../app-image'
+import { PairKitError } from '../errors'
+import { chipById, chipByName } from '../esp/chip-ids'
+import { decodePartitionTable, validatePartitionTable, type DecodedTable, type PartitionEntry } from '../partition-table'
+import { parseFlashSize } from './flash-settings'
+import { sortedParts, type Bundle, type BundlePart, type BundleProblem } from './model'
+
+export const SECTOR_SIZE = 0x1000
+
+export interface ValidateBundleOptions {
+  /** The device's chip; overrides the bundle's own. */
+  chip?: string
+  /** The device's flash size in bytes; overrides the bundle's flash settings. */
+  flashSize?: number
+}
+
+export interface BundleReport {
+  ok: boolean
+  chip?: string
+  flashSize?: number
+  problems: BundleProblem[]
+  images: { part: string; info: ImageInfo }[]
+  partitionTable?: { part: string; table: DecodedTable }
+}
+
+export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = {}): BundleReport {
+  const problems: BundleProblem[] = [...bundle.problems]
+  const add = (problem: BundleProblem) => problems.push(problem)
+  const parts = sortedParts(bundle.parts)
+  const images: BundleReport['images'] = []
+
+  for (const part of parts) {
+    if (part.offset % SECTOR_SIZE !== 0) {
+      add({ code: 'MISALIGNED', severity: 'error', part: part.name, message: `${part.name} is at ${hex(part.offset)}, which is not on a 4 KiB sector boundary` })
+    }
+  }
+  for (let i = 1; i < parts.length; i++) {
+    const before = parts[i - 1] as BundlePart
+    const after = parts[i] as BundlePart
+    const lastSector = Math.floor((before.offset + Math.max(before.bytes.length, 1) - 1) / SECTOR_SIZE)
+    if (Math.floor(after.offset / SECTOR_SIZE) <= lastSector) {
+      add({
+        code: 'SECTOR_OVERLAP', severity: 'error', part: after.name,
+        message: `${before.name} (${hex(before.offset)}–${hex(before.offset + before.bytes.length - 1)}) and ${after.name} (at ${hex(after.offset)}) share a 4 KiB sector; writing one would erase part of the other`,
+      })
+    }
+  }
+
+  // Images: intact, and all for one chip.
+  for (const part of parts) {
+    if (part.kind !== 'bootloader' && part.kind !== 'app') continue
+    try {
+      const info = parseImage(part.bytes)
+      images.push({ part: part.name, info })
+      for (const problem of info.problems.filter(isFatalImageProblem)) {
+        add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${problem.message}` })
+      }
+    } catch (error) {
+      add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${error instanceof Error ? error.message : String(error)}` })
+    }
+  }
+  const chipName = options.chip ?? bundle.chip ?? imageChip(images)
+  const chip = chipName === undefined ? undefined : chipByName(chipName)
+  if (!chip) {
+    add({ code: 'NO_CHIP', severity: 'error', message: chipName === undefined ? 'the target chip is unknown: give it with --chip' : `"${chipName}" is not a chip PairKit knows` })
+  }
+  if (chip) {
+    for (const { part, info } of images) {
+      for (const problem of checkImageForChip(info.header, { chip: chip.name })) {
+        add({ code: 'CHIP_MISMATCH', severity: 'error', part, message: `${part}: ${problem.message}` })
+      }
+    }
+    const bootloader = parts.find((part) => part.kind === 'bootloader')
+    if (bootloader && bootloader.offset !== chip.bootloaderOffset) {
+      add({ code: 'BOOTLOADER_OFFSET', severity: 'error', part: bootloader.name, message: `${bootloader.name} is at ${hex(bootloader.offset)}, but an ${chip.name} boots from ${hex(chip.bootloaderOffset)}` })
+    }
+  }
+
+  const flashSize = options.flashSize ?? (bundle.flash.size === undefined ? undefined : parseFlashSize(bundle.flash.size))
+  if (flashSize !== undefined) {
+    for (const part of parts) {
+      if (part.offset + part.bytes.length > flashSize) {
+        add({ code: 'TOO_LARGE_FOR_FLASH', severity: 'error', part: part.name, message: `${part.name} ends at ${hex(part.offset + part.bytes.length)}, beyond the ${flashSize / 0x100000} MB flash` })
+      }
+    }
+  }
+
+  // The partition table, and every other part inside a partition of its own.
+  const tablePart = parts.find((part) => part.kind === 'partition-table')
+  let partitionTable: BundleReport['partitionTable']
+  if (!tablePart) {
+    if (parts.some((part) => part.kind === 'app')) add({ code: 'NO_PARTITION_TABLE', severity: 'warning', message: 'the bundle has no partition table; the one on the device must match the apps' })
+  } else {
+    const table = decodePartitionTable(tablePart.bytes)
+    partitionTable = { part: tablePart.name, table }
+    const tableProblems = [...table.problems, ...validatePartitionTable(table.entries, { tableOffset: tablePart.offset, flashSize })]
+    for (const problem of tableProblems) {
+      add({ code: 'BAD_PARTITION_TABLE', severity: problem.severity, part: tablePart.name, message: `${tablePart.name}: ${problem.message}` })
+    }
+    for (const part of parts) {
+      if (part.kind === 'bootloader' || part === tablePart) continue
+      checkInsidePartition(part, table.entries, add)
+    }
+  }
+
+  return {
+    ok: !problems.some((problem) => problem.severity === 'error'),
+    ...(chip ? { chip: chip.name } : {}),
+    ...(flashSize === undefined ? {} : { flashSize }),
+    problems,
+    images,
+    ...(partitionTable ? { partitionTable } : {}),
+  }
+}
+
+function checkInsidePartition(part: BundlePart, entries: readonly PartitionEntry[], add: (problem: BundleProblem) => void): void {
+  const home = entries.find((entry) => entry.offset <= part.offset && part.offset < entry.offset + entry.size)
+  if (!home) {
+    add({ code: 'NO_PARTITION', severity: part.kind === 'app' ? 'error' : 'warning', part: part.name, message: `${part.name} is written at ${hex(part.offset)}, where the partition table has no partition` })
+    return
+  }
+  if (part.kind === 'app' && home.offset !== part.offset) {
+    add({ code: 'NO_PARTITION', severity: 'error', part: part.name, message: `${part.name} is at ${hex(part.offset)}, inside partition "${home.name}" which starts at ${hex(home.offset)}; an app must start its partition` })
+  }
+  const end = part.offset + part.bytes.length
+  if (end > home.offset + home.size) {
+    add({
+      code: 'TOO_LARGE_FOR_PARTITION', severity: 'error', part: part.name,
+      message: `${part.name} (${part.bytes.length} bytes) does not fit partition "${home.name}" (${home.size} bytes from ${hex(home.offset)}); it is ${end - home.offset - home.size} bytes too large`,
+    })
+  }
+}
+
+function imageChip(images: BundleReport['images']): string | undefined {
+  for (const { info } of images) {
+    const chip = chipById(info.header.chipId)
+    if (chip) return chip.name
+  }
+  return undefined
+}
+
+/** Throws the first error of a report as a PairKitError, for callers that must stop. */
+export function throwIfBundleInvalid(report: BundleReport): void {
+  const error = report.problems.find((problem) => problem.severity === 'error')
+  if (!error) return
+  const code = error.code === 'CHIP_MISMATCH' ? 'IMAGE_CHIP_MISMATCH' : error.code === 'TOO_LARGE_FOR_FLASH' ? 'FLASH_TOO_SMALL' : error.code === 'FILE_MISSING' ? 'NOT_FOUND' : 'BAD_INPUT'
+  throw new PairKitError(code, error.message)
+}
+
+export function hex(value: number): string {
+  return `0x${value.toString(16)}`
+}

@@ -1,0 +1,72 @@
+// Loads a firmware bundle from what a technician has: an ESP-IDF build directory (through
+// build/flasher_args.json), a .zip of one, a merged flash image, or OFFSET=FILE pairs.
+// Loading never validates; validateBundle() does, before anything is written.
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { bundleFromFlasherArgs, classifyPart, parseOffsetFileArg, splitMergedImage, type Bundle } from '../../common/bundle'
+import { PairKitError } from '../../common/errors'
+import { readFileCapped, readZipEntries } from './read-files'
+
+export interface LoadBundleOptions {
+  /** The target chip, when known: it guides finding the bootloader in a merged image. */
+  chip?: string
+}
+
+const FLASHER_ARGS = 'flasher_args.json'
+
+export async function loadBundle(inputs: readonly string[], options: LoadBundleOptions = {}): Promise<Bundle> {
+  if (inputs.length === 0) throw new PairKitError('BAD_INPUT', 'no firmware given', { hint: 'Give a build directory, a .zip, a merged .bin, or OFFSET=FILE pairs.' })
+  const pairs = inputs.map(parseOffsetFileArg)
+  if (pairs.every((pair) => pair !== undefined)) return loadOffsetList(pairs.map((pair) => pair as NonNullable<typeof pair>), options)
+  if (inputs.length > 1) {
+    throw new PairKitError('BAD_INPUT', `"${inputs.find((_, i) => !pairs[i])}" is not OFFSET=FILE; several inputs must all be OFFSET=FILE pairs`, { hint: 'Give one build directory, .zip or merged .bin, or only OFFSET=FILE pairs such as 0x10000=app.bin.' })
+  }
+  const input = inputs[0] as string
+  if (!existsSync(input)) throw new PairKitError('NOT_FOUND', `${input} does not exist`)
+  if (statSync(input).isDirectory()) return loadBuildDirectory(input)
+  if (path.basename(input) === FLASHER_ARGS) return loadBuildDirectory(path.dirname(input))
+  const bytes = readFileCapped(input) as Uint8Array
+  if (/\.zip$/i.test(input) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return loadZip(bytes, input)
+  return splitMergedImage(bytes, { source: input, ...(options.chip ? { chip: options.chip } : {}) })
+}
+
+/** A build directory: the one holding flasher_args.json, or a project with build/ inside. */
+export function loadBuildDirectory(directory: string): Bundle {
+  const buildDir = [directory, path.join(directory, 'build')].find((dir) => existsSync(path.join(dir, FLASHER_ARGS)))
+  if (!buildDir) {
+    throw new PairKitError('NOT_FOUND', `${directory} has no ${FLASHER_ARGS} (nor build/${FLASHER_ARGS})`, { hint: 'Build the project with idf.py build, or give the build directory itself.' })
+  }
+  const text = new TextDecoder().decode(readFileCapped(path.join(buildDir, FLASHER_ARGS)))
+  const root = path.resolve(buildDir)
+  return bundleFromFlasherArgs(text, (relative) => {
+    const file = path.resolve(root, relative)
+    return file.startsWith(root + path.sep) ? readFileCapped(file) : undefined
+  }, buildDir)
+}
+
+/** A zip of a build directory (or of a project containing build/), at any depth. */
+export function loadZip(zip: Uint8Array, source: string): Bundle {
+  const files = readZipEntries(zip, source)
+  const candidates = [...files.keys()].filter((name) => name === FLASHER_ARGS || name.endsWith(`/${FLASHER_ARGS}`))
+  candidates.sort((a, b) => a.split('/').length - b.split('/').length)
+  const found = candidates[0]
+  if (!found) throw new PairKitError('NOT_FOUND', `${source} holds no ${FLASHER_ARGS}`, { hint: 'Zip the whole ESP-IDF build directory.' })
+  const base = found.slice(0, found.length - FLASHER_ARGS.length)
+  return bundleFromFlasherArgs(new TextDecoder().decode(files.get(found)), (relative) => files.get(path.posix.normalize(base + relative)), source)
+}
+
+function loadOffsetList(pairs: { offset: number; path: string }[], options: LoadBundleOptions): Bundle {
+  const bundle: Bundle = { source: pairs.map((pair) => path.basename(pair.path)).join(', '), flash: {}, parts: [], problems: [] }
+  if (options.chip) bundle.chip = options.chip
+  for (const pair of pairs) {
+    const bytes = readFileCapped(pair.path)
+    if (!bytes) {
+      bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) does not exist` })
+      continue
+    }
+    const kind = classifyPart(bytes, pair.offset, options.chip)
+    bundle.parts.push({ offset: pair.offset, name: path.basename(pair.path), bytes, kind })
+    if (kind === 'partition-table') bundle.partitionTableOffset = pair.offset
+  }
+  return bundle
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import {
+  bundleFromFlasherArgs, classifyPart, parseFlashOffset, parseFlasherArgs, parseOffsetFileArg, splitMergedImage, validateBundle,
+  type Bundle,
+} from '../../../src/common/bundle'
+import { fixture } from '../app-image/fixtures'
+import { esp32Build, flasherArgsJson } from './build-fixtures'
+
+/** merge_bin's raw layout: a 0xFF canvas, each file at its offset, ending at the last file. */
+function merge(parts: [number, Uint8Array][], targetOffset = 0): Uint8Array {
+  const end = Math.max(...parts.map(([offset, bytes]) => offset + bytes.length))
+  const out = new Uint8Array(end - targetOffset).fill(0xff)
+  for (const [offset, bytes] of parts) out.set(bytes, offset - targetOffset)
+  return out
+}
+
+const md5hex = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex')
+const codes = (bundle: Bundle, options = {}) => validateBundle(bundle, options).problems.map((p) => p.code)
+
+describe('flasher_args.json', () => {
+  it.each(['underscore', 'dash'] as const)('reads the %s spelling', (spelling) => {
+    const args = parseFlasherArgs(flasherArgsJson(spelling, esp32Build()))
+    expect(args.problems).toEqual([])
+    expect(args.chip).toBe('esp32')
+    expect(args.flash).toEqual({ mode: 'dio', size: '2MB', freq: '40m' })
+    expect(args.files.map((f) => [f.offset, f.path, f.name, f.kind])).toEqual([
+      [0x1000, 'bootloader/bootloader.bin', 'bootloader', 'bootloader'],
+      [0x8000, 'partition_table/partition-table.bin', 'partition-table', 'partition-table'],
+      [0x10000, 'hello-world.bin', 'app', 'app'],
+    ])
+  })
+
+  it('falls back to write_flash_args when flash_settings is absent', () => {
+    const json = JSON.parse(flasherArgsJson('dash', esp32Build(), { flashSize: '4MB' }))
+    delete json.flash_settings
+    expect(parseFlasherArgs(JSON.stringify(json)).flash).toEqual({ mode: 'dio', size: '4MB', freq: '40m' })
+  })
+
+  it('reports broken files as problems', () => {
+    expect(parseFlasherArgs('{').problems[0]?.message).toMatch(/^flasher_args.json: not valid JSON/)
+    expect(parseFlasherArgs('{"flash_settings": {}}').problems[0]?.message).toBe('flasher_args.json: it has no "flash_files" object')
+    expect(parseFlasherArgs('{"flash_files": {"zero": "x.bin"}}').problems).toHaveLength(1)
+  })
+
+  it('lists a file the build names but does not have', () => {
+    const layout = esp32Build()
+    const bundle = bundleFromFlasherArgs(flasherArgsJson('underscore', layout), (p) => (p === 'hello-world.bin' ? undefined : layout.files[p]), 'build')
+    expect(bundle.problems).toEqual([expect.objectContaining({ code: 'FILE_MISSING', message: 'hello-world.bin (for 0x10000) is missing from the build' })])
+    expect(validateBundle(bundle).ok).toBe(false)
+  })
+})
+
+describe('merged images', () => {
+  const bootloader = fixture('images/bootloader_esp32_v5_2.bin')
+  const table = fixture('partition-tables/partitions_singleapp.bin')
+  const app = fixture('images/hello-world-signed.bin')
+  const keep = merge([[0x1000, bootloader], [0x8000, table], [0x10000, app]])
+
+  it('rebuilds esptool\'s merged_keep.bin byte for byte', () => {
+    expect(md5hex(keep)).toBe('81084cbaa43a18a5867fe1da01a6c53d')
+  })
+
+  it('finds bootloader, table and app by structure', () => {
+    const bundle = splitMergedImage(keep)
+    expect(bundle.chip).toBe('esp32')
+    expect(bundle.partitionTableOffset).toBe(0x8000)
+    expect(bundle.parts.map((p) => [p.offset, p.kind, p.name, p.bytes.length])).toEqual([
+      [0x1000, 'bootloader', 'bootloader', bootloader.length],
+      [0x8000, 'partition-table', 'partition-table', 0xc00],
+      [0x10000, 'app', 'factory', app.length],
+    ])
+    expect(bundle.parts.map((p) => md5hex(p.bytes))).toEqual([md5hex(bootloader), md5hex(table), md5hex(app)])
+    const report = validateBundle(bundle)
+    expect(report.problems).toEqual([])
+    expect(report.ok).toBe(true)
+  })
+
+  it('finds the flash address of an image merged with --target-offset 0x1000', () => {
+    const bytes = fixture('merged/merged_target1000.bin')
+    expect(md5hex(bytes)).toBe(md5hex(keep.subarray(0x1000, 0x8c00)))
+    const bundle = splitMergedImage(bytes)
+    expect(bundle.parts.map((p) => [p.offset, p.kind])).toEqual([[0x1000, 'bootloader'], [0x8000, 'partition-table']])
+    expect(validateBundle(bundle).ok).toBe(true)
+  })
+
+  it('finds a table moved to 0x9000 and data partitions with content', () => {
+    const csvTable = fixture('partition-tables/partitions_two_ota.bin')
+    const nvs = new Uint8Array(0x1000).fill(0x11)
+    const bytes = merge([[0x1000, bootloader], [0x8000, csvTable], [0x9000, nvs], [0x10000, app]])
+    const bundle = splitMergedImage(bytes)
+    expect(bundle.parts.map((p) => [p.offset, p.kind, p.name])).toEqual([
+      [0x1000, 'bootloader', 'bootloader'], [0x8000, 'partition-table', 'partition-table'], [0x9000, 'data', 'nvs'], [0x10000, 'app', 'factory'],
+    ])
+  })
+
+  it('says a lone app image is not a merged image', () => {
+    const bundle = splitMergedImage(fixture('images/esp_idf_blink_esp32s2.bin'), { source: 'blink.bin' })
+    expect(bundle.problems[0]?.message).toBe('blink.bin is a single app image, not a merged flash image; give its flash offset, e.g. 0x10000=blink.bin')
+  })
+
+  it('says random bytes are not a merged image', () => {
+    expect(splitMergedImage(new Uint8Array(0x3000).fill(0x42)).problems[0]?.code).toBe('NOT_MERGED')
+  })
+
+  it('warns about data outside every part', () => {
+    const stray = merge([[0x1000, bootloader], [0x8000, table], [0x10000, app], [0x200000, new Uint8Array([1, 2, 3])]])
+    expect(codes(splitMergedImage(stray))).toEqual(['UNACCOUNTED_BYTES'])
+  })
+})
+
+describe('validateBundle', () => {
+  const part = (offset: number, name: string, bytes: Uint8Array, kind: Bundle['parts'][number]['kind']) => ({ offset, name, bytes, kind })
+  const good = (): Bundle => ({
+    source: 'test', chip: 'esp32', flash: { size: '4MB' }, problems: [],
+    parts: [
+      part(0x1000, 'bootloader.bin', fixture('images/bootloader_esp32_v5_2.bin'), 'bootloader'),
+      part(0x8000, 'partition-table.bin', fixture('partition-tables/partitions_singleapp.bin'), 'partition-table'),
+      part(0x10000, 'app.bin', fixture('images/hello-world-signed.bin'), 'app'),
+    ],
+  })
+
+  it('accepts a good ESP32 bundle', () => {
+    const report = validateBundle(good())
+    expect(report).toMatchObject({ ok: true, chip: 'esp32', flashSize: 4 * 1024 * 1024, problems: [] })
+    expect(report.images.map((i) => i.info.kind)).toEqual(['bootloader', 'app'])
+  })
+
+  it('refuses two parts in one 4 KiB sector', () => {
+    const bundle = good()
+    bundle.parts.push(part(0x7000, 'extra.bin', new Uint8Array(0x1001), 'data'))
+    const report = validateBundle(bundle)
+    expect(report.problems.filter((p) => p.code === 'SECTOR_OVERLAP').map((p) => p.message)).toEqual([
+      'bootloader.bin (0x1000–0x788f) and extra.bin (at 0x7000) share a 4 KiB sector; writing one would erase part of the other',
+      'extra.bin (0x7000–0x8000) and partition-table.bin (at 0x8000) share a 4 KiB sector; writing one would erase part of the other',
+    ])
+    expect(report.ok).toBe(false)
+  })
+
+  it('refuses images for another chip, naming both', () => {
+    const report = validateBundle(good(), { chip: 'esp32s3' })
+    expect(report.problems.filter((p) => p.code === 'CHIP_MISMATCH').map((p) => p.message)).toEqual([
+      'bootloader.bin: built for esp32, the device is an esp32s3',
+      'app.bin: built for esp32, the device is an esp32s3',
+    ])
+    expect(report.problems.map((p) => p.code)).toContain('BOOTLOADER_OFFSET')
+  })
+
+  it('refuses an app larger than its partition', () => {
+    const bundle = good()
+    const big = new Uint8Array(0x100001)
+    big.set(fixture('images/hello-world-signed.bin'))
+    ;(bundle.parts[2] as { bytes: Uint8Array }).bytes = big
+    const problem = validateBundle(bundle).problems.find((p) => p.code === 'TOO_LARGE_FOR_PARTITION')
+    expect(problem?.message).toBe('app.bin (1048577 bytes) does not fit partition "factory" (1048576 bytes from 0x10000); it is 1 bytes too large')
+  })
+
+  it('refuses an app where no partition starts', () => {
+    const bundle = good()
+    ;(bundle.parts[2] as { offset: number }).offset = 0x200000
+    expect(codes(bundle)).toEqual(['NO_PARTITION'])
+  })
+
+  it('refuses a bundle larger than the flash', () => {
+    expect(codes(good(), { flashSize: 0x20000 })).toEqual(['TOO_LARGE_FOR_FLASH', 'BAD_PARTITION_TABLE'])
+  })
+
+  it('refuses a damaged image', () => {
+    const bundle = good()
+    const app = bundle.parts[2] as { bytes: Uint8Array }
+    app.bytes = app.bytes.slice()
+    app.bytes[0x100] = (app.bytes[0x100] as number) ^ 0xff
+    const problems = validateBundle(bundle).problems
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^app.bin: checksum mismatch: stored 0x30, computed 0x[0-9a-f]{2}$/),
+      expect.stringMatching(/^app.bin: SHA-256 mismatch/),
+    ])
+  })
+
+  it('asks for the chip when nothing tells it', () => {
+    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
+    expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
+  })
+})
+
+describe('OFFSET=FILE arguments', () => {
+  it('parses offsets and pairs', () => {
+    expect(parseFlashOffset('0x10000')).toBe(0x10000)
+    expect(parseFlashOffset('64K')).toBe(0x10000)
+    expect(parseFlashOffset('4096')).toBe(4096)
+    expect(parseFlashOffset('0x100000000')).toBeUndefined()
+    expect(parseOffsetFileArg('0x8000=build/pt.bin')).toEqual({ offset: 0x8000, path: 'build/pt.bin' })
+    expect(parseOffsetFileArg('build/app.bin')).toBeUndefined()
+    expect(parseOffsetFileArg('0x8000=')).toBeUndefined()
+  })
+
+  it('classifies parts by content and offset', () => {
+    expect(classifyPart(fixture('partition-tables/custom.bin'), 0x8000)).toBe('partition-table')
+    expect(classifyPart(fixture('images/bootloader_esp32c3.bin'), 0x0, 'esp32c3')).toBe('bootloader')
+    expect(classifyPart(fixture('images/bootloader_esp32.bin'), 0x1000)).toBe('bootloader')
+    expect(classifyPart(fixture('images/esp_idf_blink_esp32s2.bin'), 0x10000)).toBe('app')
+    expect(classifyPart(new Uint8Array(0x2000), 0x9000)).toBe('data')
+  })
+})
