@@ -7,6 +7,7 @@ import { nvsDumpCommand } from './nvs-dump'
 import { nvsGenerateCommand } from './nvs-generate'
 import { peerCommand } from './peer'
 import { portsCommand } from './ports'
+import { twinCommand } from './twin'
 import { webCommand } from './web'
 
 export const COMMANDS: readonly Command[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   nvsDumpCommand,
   peerCommand,
   bundleInspectCommand,
+  twinCommand,
 ]

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path'
+import { parseFlashSize } from '../../common/esp/flash-id'
+import { startTwin } from '../../twin'
+import { parseFaults } from '../../twin/faults'
+import { UsageError, type Command } from '../command'
+
+const CHIPS = ['esp32', 'esp32s3', 'esp32c3'] as const
+
+export const twinCommand: Command = {
+  name: 'twin',
+  summary: 'Run a virtual ESP32 that esptool and PairKit can flash, reset and monitor.',
+  usage:
+    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--no-wire-timing] [--quirks stock] [--json]',
+  help: `
+Runs a virtual chip that speaks the ROM serial bootloader (and esptool's stub after a stub
+upload) and boots from its flash like a board: ROM banner, bootloader, app, firmware.
+The flash lives in FILE (created 0xFF-filled when missing) and persists across runs.
+The first stdout line is the URL to connect to (a JSON object with --json).
+
+  --chip NAME          esp32, esp32s3 or esp32c3
+  --flash FILE         flash contents
+  --flash-size SIZE    2MB, 4MB (default), 8MB, 16MB …
+  --mac MAC            base MAC in eFuse (default: derived from FILE)
+  --listen URL         rfc2217://HOST:PORT (DTR/RTS reset the chip, as ser2net with a dev
+                       board) or socket://HOST:PORT (raw TCP, no control lines: every
+                       connection powers the chip on in the --boot mode); PORT 0 = free port
+  --tty PATH           use an existing tty instead (e.g. one end of a socat pty pair)
+  --boot MODE          download (default) or app: the strapping without control lines
+  --faults SPEC        drop=P,corrupt=P,stall=P,disconnect-after=BYTES,panic[=S],bootloop=S,seed=N
+  --no-wire-timing     do not pace bytes at the baud rate (fast tests)
+  --quirks stock       reproduce the example firmware's known receive bugs
+  --json               print {"url": …} as one JSON line
+
+Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0.1:0`,
+  options: {
+    chip: { type: 'string' },
+    flash: { type: 'string' },
+    'flash-size': { type: 'string' },
+    mac: { type: 'string' },
+    listen: { type: 'string' },
+    tty: { type: 'string' },
+    boot: { type: 'string' },
+    faults: { type: 'string' },
+    'no-wire-timing': { type: 'boolean' },
+    quirks: { type: 'string' },
+  },
+  async run({ values, out, signal }) {
+    const chip = values.chip
+    if (typeof chip !== 'string' || !(CHIPS as readonly string[]).includes(chip)) throw new UsageError('--chip must be esp32, esp32s3 or esp32c3')
+    if (typeof values.flash !== 'string') throw new UsageError('--flash FILE is required')
+    const flashSize = values['flash-size'] === undefined ? undefined : parseFlashSize(String(values['flash-size']))
+    if (values['flash-size'] !== undefined && flashSize === undefined) throw new UsageError('--flash-size takes a size such as 2MB, 4MB or 16MB')
+    const mac = values.mac === undefined ? undefined : parseMac(String(values.mac))
+    if ((values.listen === undefined) === (values.tty === undefined)) throw new UsageError('give exactly one of --listen URL and --tty PATH')
+    const boot = values.boot ?? 'download'
+    if (boot !== 'download' && boot !== 'app') throw new UsageError('--boot must be download or app')
+    const quirks = values.quirks ?? 'intended'
+    if (quirks !== 'stock' && quirks !== 'intended') throw new UsageError('--quirks takes "stock"')
+    const faults = parseFaults(typeof values.faults === 'string' ? values.faults : undefined)
+
+    const twin = await startTwin({
+      chip: chip as (typeof CHIPS)[number],
+      flashPath: resolve(values.flash),
+      flashSize,
+      mac,
+      listen: typeof values.listen === 'string' ? values.listen : undefined,
+      tty: typeof values.tty === 'string' ? values.tty : undefined,
+      boot,
+      faults,
+      wireTiming: values['no-wire-timing'] !== true,
+      quirks,
+      onNote: (text) => out.error(text),
+    })
+    out.result({ url: twin.url, chip: twin.chip.id, seed: faults.seed }, () => twin.url)
+    await new Promise<void>((done) => {
+      if (signal.aborted) done()
+      signal.addEventListener('abort', () => done(), { once: true })
+      process.once('SIGTERM', () => done())
+    })
+    await twin.close()
+    return 0
+  },
+}
+
+function parseMac(text: string): Uint8Array {
+  const match = /^([0-9a-f]{2})(?::([0-9a-f]{2})){5}$/i.test(text)
+  if (!match) throw new UsageError('--mac takes six hex bytes such as AA:BB:CC:DD:EE:FF')
+  return Uint8Array.from(text.split(':').map((part) => Number.parseInt(part, 16)))
+}

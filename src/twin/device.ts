@@ -1,0 +1,174 @@
+// The virtual chip: reset and strapping logic, the UART (paced both ways), and what runs
+// after a reset: the ROM serial loader (download mode) or the boot into the app.
+//
+//   EN low ──► held in reset ──EN high (+RC delay, sample IO0)──► IO0 low: download mode
+//                                                               └► IO0 high: boot the app
+import { autoResetCircuit } from '../common/esp/reset'
+import { formatMac, type ChipDef } from '../common/esp/chips'
+import { slipEncode, SlipDecoder } from '../common/esp/slip'
+import { winbondJedecFor } from '../common/esp/flash-id'
+import { FlashMemory } from './flash'
+import { Loader } from './loader'
+import { RegisterFile } from './registers'
+import { PacedChannel } from './wire'
+import { startBoot, type BootHandle, type ResetCause } from './boot/boot-runner'
+import type { FirmwareOptions } from './firmware/firmware'
+
+export const ROM_BAUD = 115200
+/** EN rises through an RC network: the strapping pins are sampled this long after release. */
+export const EN_RC_DELAY_MS = 20
+
+export type BootMode = 'download' | 'app'
+export type DeviceState = 'reset' | 'download' | 'app'
+
+export interface DeviceOptions {
+  chip: ChipDef
+  flash: FlashMemory
+  mac: Uint8Array
+  wireTiming: boolean
+  firmware: FirmwareOptions
+  /** Called with every line the twin logs about itself (not the UART): for the CLI's stderr. */
+  onNote?: (text: string) => void
+}
+
+export class Device {
+  readonly chip: ChipDef
+  readonly flash: FlashMemory
+  readonly mac: Uint8Array
+  private baud = ROM_BAUD
+  private wireTiming: boolean
+  private stateValue: DeviceState = 'reset'
+  private readonly registers: RegisterFile
+  private readonly loader: Loader
+  private readonly slip = new SlipDecoder({ betweenFrames: 'frame', maxFrame: 0x4000 + 0x200 })
+  private readonly tx: PacedChannel
+  private readonly rx: PacedChannel
+  private sink: ((bytes: Uint8Array) => void) | undefined
+  private lines = { dtr: false, rts: false }
+  private enTimer: NodeJS.Timeout | undefined
+  private boot: BootHandle | undefined
+  private bootCount = 0
+
+  constructor(private readonly options: DeviceOptions) {
+    this.chip = options.chip
+    this.flash = options.flash
+    this.mac = options.mac
+    this.wireTiming = options.wireTiming
+    this.registers = new RegisterFile(this.chip, this.mac, winbondJedecFor(this.flash.size), () => this.baud)
+    const timing = () => ({ enabled: this.wireTiming, baud: this.baud })
+    this.tx = new PacedChannel((bytes) => this.sink?.(bytes), timing)
+    this.rx = new PacedChannel((bytes) => this.handleInput(bytes), timing)
+    this.loader = new Loader(this.chip, this.flash, this.registers, {
+      send: (frame) => this.tx.send(slipEncode(frame), true),
+      changeBaud: (baud) => this.setBaudAfterQueued(baud),
+      runUserCode: () => this.powerCycle('app', 'software'),
+    })
+  }
+
+  get state(): DeviceState {
+    return this.stateValue
+  }
+
+  get loaderMode(): 'rom' | 'stub' {
+    return this.loader.mode
+  }
+
+  get currentBaud(): number {
+    return this.baud
+  }
+
+  /** Where UART output goes (a transport), or nowhere. */
+  attach(sink: ((bytes: Uint8Array) => void) | undefined): void {
+    this.sink = sink
+  }
+
+  /** Bytes the host sent; they reach the chip at wire speed. */
+  input(bytes: Uint8Array): void {
+    this.rx.send(bytes)
+  }
+
+  /** The host's control lines (RFC 2217 SET-CONTROL), through the auto-reset circuit. */
+  setLines(change: { dtr?: boolean; rts?: boolean }): void {
+    const wasLow = autoResetCircuit(this.lines).enLow
+    this.lines = { dtr: change.dtr ?? this.lines.dtr, rts: change.rts ?? this.lines.rts }
+    const enLow = autoResetCircuit(this.lines).enLow
+    if (enLow && !wasLow) this.holdInReset()
+    else if (!enLow && wasLow) {
+      // Released: the chip starts once EN has charged, sampling IO0 at that moment.
+      if (this.enTimer) clearTimeout(this.enTimer)
+      this.enTimer = setTimeout(() => {
+        this.enTimer = undefined
+        if (autoResetCircuit(this.lines).enLow) return
+        this.start(autoResetCircuit(this.lines).io0Low ? 'download' : 'app', 'power-on')
+      }, EN_RC_DELAY_MS)
+    }
+  }
+
+  /** A reset with the given strapping (power-on, or a transport that has no control lines). */
+  powerCycle(mode: BootMode, cause: ResetCause = 'power-on', options: { quietRom?: boolean } = {}): void {
+    this.holdInReset()
+    this.start(mode, cause, options.quietRom ?? false)
+  }
+
+  setWireTiming(enabled: boolean): void {
+    this.wireTiming = enabled
+  }
+
+  /** Text onto the UART (boot log, firmware log). */
+  print(text: string): void {
+    this.tx.send(new TextEncoder().encode(text))
+  }
+
+  note(text: string): void {
+    this.options.onNote?.(text)
+  }
+
+  async close(): Promise<void> {
+    this.holdInReset()
+    this.sink = undefined
+    this.flash.close()
+  }
+
+  private holdInReset(): void {
+    if (this.enTimer) clearTimeout(this.enTimer)
+    this.enTimer = undefined
+    this.stateValue = 'reset'
+    this.boot?.stop()
+    this.boot = undefined
+    this.tx.clear()
+    this.rx.clear()
+    this.slip.reset()
+    this.loader.resetToRom()
+    this.baud = ROM_BAUD
+  }
+
+  private start(mode: BootMode, cause: ResetCause, quietRom = false): void {
+    this.stateValue = mode
+    this.bootCount++
+    this.boot = startBoot({
+      device: this,
+      chip: this.chip,
+      flash: this.flash,
+      mode,
+      cause,
+      quietRom,
+      bootCount: this.bootCount,
+      firmware: this.options.firmware,
+      mac: formatMac(this.mac),
+      reboot: (nextCause) => this.powerCycle('app', nextCause),
+    })
+  }
+
+  private setBaudAfterQueued(baud: number): void {
+    // The answer to CHANGE_BAUDRATE is already queued at the old rate; the new rate
+    // applies to everything queued from now on.
+    this.baud = baud
+  }
+
+  private handleInput(bytes: Uint8Array): void {
+    if (this.stateValue !== 'download') return
+    for (const event of this.slip.push(bytes)) {
+      if (event.type === 'frame') this.loader.receive(event.frame)
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// Fault injection for reliability tests, seeded so a failure can be replayed:
+//   drop=P        each byte (either direction) is lost with probability P
+//   corrupt=P     each byte has one bit flipped with probability P
+//   stall=P       each chunk towards the host is held back 200–1000 ms with probability P
+//   disconnect-after=N  the connection is cut once N bytes have been sent to the host
+//   panic[=S]     the app panics (Guru Meditation) S seconds after app_main (default 2)
+//   bootloop=N    the app restarts every N seconds
+//   seed=N        PRNG seed (default 1)
+import { PairKitError } from '../common/errors'
+
+export interface FaultSpec {
+  drop: number
+  corrupt: number
+  stall: number
+  disconnectAfter?: number
+  panicAfterMs?: number
+  bootloopMs?: number
+  seed: number
+}
+
+export const NO_FAULTS: FaultSpec = { drop: 0, corrupt: 0, stall: 0, seed: 1 }
+
+export function parseFaults(text: string | undefined): FaultSpec {
+  const spec: FaultSpec = { ...NO_FAULTS }
+  if (!text) return spec
+  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const [key = '', raw] = part.split('=', 2)
+    const value = raw === undefined ? undefined : Number(raw)
+    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,panic,bootloop=10,seed=7.' })
+    const probability = () => {
+      if (value === undefined || !(value >= 0 && value <= 1)) throw bad()
+      return value
+    }
+    const positive = () => {
+      if (value === undefined || !(value > 0) || !Number.isFinite(value)) throw bad()
+      return value
+    }
+    switch (key) {
+      case 'drop': spec.drop = probability(); break
+      case 'corrupt': spec.corrupt = probability(); break
+      case 'stall': spec.stall = probability(); break
+      case 'disconnect-after': spec.disconnectAfter = Math.floor(positive()); break
+      case 'panic': spec.panicAfterMs = (value === undefined ? 2 : positive()) * 1000; break
+      case 'bootloop': spec.bootloopMs = positive() * 1000; break
+      case 'seed': spec.seed = Math.floor(value ?? Number.NaN); if (!Number.isFinite(spec.seed)) throw bad(); break
+      default: throw bad()
+    }
+  }
+  return spec
+}
+
+/** mulberry32: small, fast, good enough to make faults reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Applies the byte-level faults to one direction of a connection. */
+export class ByteFaults {
+  constructor(
+    private readonly spec: FaultSpec,
+    private readonly random: () => number,
+  ) {}
+
+  get active(): boolean {
+    return this.spec.drop > 0 || this.spec.corrupt > 0
+  }
+
+  apply(bytes: Uint8Array): Uint8Array {
+    if (!this.active) return bytes
+    const out: number[] = []
+    for (const byte of bytes) {
+      if (this.spec.drop > 0 && this.random() < this.spec.drop) continue
+      if (this.spec.corrupt > 0 && this.random() < this.spec.corrupt) out.push(byte ^ (1 << Math.floor(this.random() * 8)))
+      else out.push(byte)
+    }
+    return Uint8Array.from(out)
+  }
+
+  stallMs(): number {
+    return this.spec.stall > 0 && this.random() < this.spec.stall ? 200 + Math.floor(this.random() * 800) : 0
+  }
+}

@@ -1,0 +1,114 @@
+// The twin's programmatic API: start a virtual ESP32 on a transport, get its URL, close it.
+// Used by `pairkit twin`, by tests and by benchmarks (several twins per process are fine:
+// they share nothing).
+import { chipById, type ChipDef } from '../common/esp/chips'
+import { PairKitError } from '../common/errors'
+import { Device, type BootMode } from './device'
+import { FlashMemory } from './flash'
+import { NO_FAULTS, type FaultSpec } from './faults'
+import { DeviceLink } from './transports/link'
+import { startRfc2217Transport } from './transports/rfc2217'
+import { startSocketTransport, type ListeningTransport } from './transports/socket'
+import { startTtyTransport } from './transports/tty'
+
+export interface TwinOptions {
+  chip: 'esp32' | 'esp32s3' | 'esp32c3'
+  /** Backing file of the flash (created 0xFF-filled when missing); omit for in-memory. */
+  flashPath?: string
+  flashSize?: number
+  /** Six bytes; default derived from the flash path so each twin differs. */
+  mac?: Uint8Array
+  /** `rfc2217://host:port` or `socket://host:port` (port 0 picks one). */
+  listen?: string
+  tty?: string
+  boot?: BootMode
+  faults?: FaultSpec
+  wireTiming?: boolean
+  quirks?: 'intended' | 'stock'
+  logColours?: boolean
+  onNote?: (text: string) => void
+  onBroker?: (url: string) => void
+}
+
+export interface Twin {
+  readonly url: string
+  readonly chip: ChipDef
+  readonly device: Device
+  close(): Promise<void>
+}
+
+export const DEFAULT_FLASH_SIZE = 4 << 20
+
+export function parseListenUrl(url: string): { scheme: 'rfc2217' | 'socket'; host: string; port: number } {
+  const match = /^(rfc2217|socket):\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(url)
+  const port = Number(match?.[3])
+  if (!match || !(port >= 0 && port <= 65535)) {
+    throw new PairKitError('USAGE', `Cannot listen on "${url}"`, { hint: 'Use rfc2217://127.0.0.1:PORT or socket://127.0.0.1:PORT (PORT 0 picks a free one).' })
+  }
+  return { scheme: match[1] as 'rfc2217' | 'socket', host: (match[2] ?? '').replace(/^\[|\]$/g, ''), port }
+}
+
+/** A locally administered unicast MAC (Espressif OUI is not ours to use), stable per seed text. */
+export function defaultMac(seedText: string): Uint8Array {
+  let hash = 0x811c9dc5
+  for (const char of seedText) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
+  return Uint8Array.from([0x02, 0x50, (hash >>> 24) & 0xff, (hash >>> 16) & 0xff, (hash >>> 8) & 0xff, hash & 0xff])
+}
+
+export async function startTwin(options: TwinOptions): Promise<Twin> {
+  const chip = chipById(options.chip)
+  if (!chip) throw new PairKitError('USAGE', `Unknown chip "${options.chip}"`, { hint: 'Use esp32, esp32s3 or esp32c3.' })
+  if (!options.listen === !options.tty) throw new PairKitError('USAGE', 'Give exactly one of --listen and --tty')
+  const flashSize = options.flashSize ?? DEFAULT_FLASH_SIZE
+  const flash = options.flashPath ? FlashMemory.open(options.flashPath, flashSize) : FlashMemory.inMemory(flashSize)
+  const faults = options.faults ?? NO_FAULTS
+  const bootMode = options.boot ?? 'download'
+  const device = new Device({
+    chip,
+    flash,
+    mac: options.mac ?? defaultMac(`${options.flashPath ?? ''}:${options.listen ?? options.tty ?? ''}:${chip.id}`),
+    wireTiming: options.wireTiming ?? true,
+    onNote: options.onNote,
+    firmware: {
+      logColours: options.logColours ?? true,
+      quirks: options.quirks ?? 'intended',
+      brokerHost: '127.0.0.1',
+      brokerPort: 0,
+      panicAfterMs: faults.panicAfterMs,
+      bootloopMs: faults.bootloopMs,
+      onBroker: options.onBroker,
+    },
+  })
+  const link = new DeviceLink(device, faults)
+  let transport: ListeningTransport
+  try {
+    if (options.tty) {
+      device.powerCycle(bootMode)
+      transport = await startTtyTransport(device, link, options.tty)
+    } else {
+      const target = parseListenUrl(options.listen ?? '')
+      device.powerCycle(bootMode)
+      transport =
+        target.scheme === 'rfc2217'
+          ? await startRfc2217Transport(device, link, target.host, target.port)
+          : await startSocketTransport(device, link, target.host, target.port, bootMode)
+    }
+  } catch (error) {
+    await device.close()
+    if (error instanceof PairKitError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new PairKitError(code === 'EADDRINUSE' ? 'PORT_BUSY' : 'PORT_NOT_FOUND', `The twin cannot open ${options.listen ?? options.tty}: ${code ?? String(error)}`, { cause: error })
+  }
+  let closed = false
+  return {
+    url: transport.url,
+    chip,
+    device,
+    async close() {
+      if (closed) return
+      closed = true
+      await transport.close()
+      await device.close()
+    },
+  }
+}

@@ -1,0 +1,47 @@
+// The memory-mapped registers a flasher reads and writes through READ_REG/WRITE_REG:
+// the chip-detect magic word, the eFuse MAC words, the UART divider, and just enough
+// of the SPI controller to run RDID (JEDEC id) and status-register reads.
+import { CHIP_DETECT_MAGIC_REG_ADDR, efuseWordsFromMac, type ChipDef } from '../common/esp/chips'
+import { SPIFLASH_RDID } from '../common/esp/flash-id'
+
+const SPI_CMD_USR = 1 << 18
+
+export class RegisterFile {
+  private readonly values = new Map<number, number>()
+
+  constructor(
+    private readonly chip: ChipDef,
+    mac: Uint8Array,
+    private readonly jedecId: number,
+    private readonly currentBaud: () => number,
+  ) {
+    const words = efuseWordsFromMac(mac)
+    this.values.set(CHIP_DETECT_MAGIC_REG_ADDR, chip.magicValues[0] ?? 0)
+    this.values.set(chip.macEfuse.low, words.low)
+    // ESP32: the top 16 bits of word 2 hold the MAC CRC; esptool drops them. Keep them 0.
+    this.values.set(chip.macEfuse.high, words.high)
+  }
+
+  read(address: number): number {
+    const addr = address >>> 0
+    if (addr === this.chip.uartClkdivReg) return Math.round(this.chip.uartClockHz / this.currentBaud()) & 0xfffff
+    return this.values.get(addr) ?? 0
+  }
+
+  write(address: number, value: number, mask = 0xffffffff): void {
+    const addr = address >>> 0
+    const merged = ((this.read(addr) & ~mask) | (value & mask)) >>> 0
+    this.values.set(addr, merged)
+    if (addr === this.chip.spi.base && (merged & SPI_CMD_USR) !== 0) this.runSpiCommand()
+  }
+
+  /** The controller finishes instantly: the result lands in W0 and the USR bit clears. */
+  private runSpiCommand(): void {
+    const spi = this.chip.spi
+    const command = this.read(spi.base + spi.usr2) & 0xff
+    // RDID answers the JEDEC id; status-register reads (RDSR/RDSR2) answer 0 (idle, unprotected).
+    const result = command === SPIFLASH_RDID ? this.jedecId : 0
+    this.values.set(spi.base + spi.w0, result >>> 0)
+    this.values.set(spi.base, this.read(spi.base) & ~SPI_CMD_USR)
+  }
+}

@@ -1,0 +1,80 @@
+// Connects one client connection to the device, through the transport-level faults.
+// Only one client owns the UART at a time; a new one takes it over.
+import type { Device } from '../device'
+import { ByteFaults, seededRandom, type FaultSpec } from '../faults'
+
+export interface ClientConnection {
+  write(bytes: Uint8Array): void
+  close(): void
+}
+
+export class DeviceLink {
+  private readonly random: () => number
+  private current: { conn: ClientConnection; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } | undefined
+
+  constructor(
+    private readonly device: Device,
+    private readonly faults: FaultSpec,
+  ) {
+    this.random = seededRandom(faults.seed)
+  }
+
+  /** A client connected: it now receives the UART output. */
+  connect(conn: ClientConnection): void {
+    this.current?.conn.close()
+    const out = new ByteFaults(this.faults, this.random)
+    const entry: { conn: ClientConnection; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } = { conn, sent: 0, holdUntil: 0, queue: [] }
+    this.current = entry
+    this.device.attach((bytes) => {
+      if (this.current !== entry) return
+      const faulty = out.apply(bytes)
+      const stall = out.stallMs()
+      if (stall > 0) entry.holdUntil = Math.max(entry.holdUntil, Date.now() + stall)
+      entry.queue.push(faulty)
+      this.drain(entry)
+    })
+  }
+
+  /** Bytes from the client towards the chip. */
+  input(conn: ClientConnection, bytes: Uint8Array, faults: ByteFaults): void {
+    if (this.current?.conn !== conn) return
+    this.device.input(faults.apply(bytes))
+  }
+
+  inputFaults(): ByteFaults {
+    return new ByteFaults(this.faults, this.random)
+  }
+
+  disconnect(conn: ClientConnection): void {
+    if (this.current?.conn !== conn) return
+    if (this.current.timer) clearTimeout(this.current.timer)
+    this.current = undefined
+    this.device.attach(undefined)
+  }
+
+  private drain(entry: NonNullable<DeviceLink['current']>): void {
+    if (entry.timer) return
+    const wait = entry.holdUntil - Date.now()
+    if (wait > 0) {
+      entry.timer = setTimeout(() => {
+        entry.timer = undefined
+        this.drain(entry)
+      }, wait)
+      return
+    }
+    while (entry.queue.length > 0) {
+      let bytes = entry.queue.shift() as Uint8Array
+      const limit = this.faults.disconnectAfter
+      if (limit !== undefined && entry.sent + bytes.length >= limit) {
+        bytes = bytes.subarray(0, limit - entry.sent)
+        if (bytes.length > 0) entry.conn.write(bytes)
+        entry.sent = limit
+        this.disconnect(entry.conn)
+        entry.conn.close()
+        return
+      }
+      entry.sent += bytes.length
+      entry.conn.write(bytes)
+    }
+  }
+}
