@@ -25,7 +25,8 @@ export async function loadBundle(inputs: readonly string[], options: LoadBundleO
   if (!existsSync(input)) throw new PairKitError('NOT_FOUND', `${input} does not exist`)
   if (statSync(input).isDirectory()) return loadBuildDirectory(input)
   if (path.basename(input) === FLASHER_ARGS) return loadBuildDirectory(path.dirname(input))
-  const bytes = readFileCapped(input) as Uint8Array
+  const bytes = readFileCapped(input)
+  if (!bytes) throw new PairKitError('NOT_FOUND', `${input} is not a regular file`)
   if (/\.zip$/i.test(input) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return loadZip(bytes, input)
   return splitMergedImage(bytes, { source: input, ...(options.chip ? { chip: options.chip } : {}) })
 }
