@@ -58,6 +58,8 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
       for (const problem of info.problems.filter(isFatalImageProblem)) {
         add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${problem.message}` })
       }
+      const role = wrongRole(part, info)
+      if (role) add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${role}` })
     } catch (error) {
       add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${error instanceof Error ? error.message : String(error)}` })
     }
@@ -132,6 +134,17 @@ function checkInsidePartition(part: BundlePart, entries: readonly PartitionEntry
       message: `${part.name} (${part.bytes.length} bytes) does not fit partition "${home.name}" (${home.size} bytes from ${hex(home.offset)}); it is ${end - home.offset - home.size} bytes too large`,
     })
   }
+}
+
+/** An app where the bootloader belongs, or the other way round: the device would not boot. */
+function wrongRole(part: BundlePart, info: ImageInfo): string | undefined {
+  const project = info.appDescriptor ? ` (${info.appDescriptor.projectName})` : ''
+  if (part.kind === 'bootloader' && (info.kind === 'app' || info.flashMapped)) return `this is an app image${project}, not a bootloader`
+  if (part.kind === 'app' && info.kind === 'bootloader') return 'this is a bootloader image, not an app'
+  // Only judged where the chip's memory map is known (some segment has a memory type).
+  const mapped = info.segments.some((segment) => segment.memoryTypes.length > 0)
+  if (part.kind === 'app' && mapped && !info.flashMapped) return 'this image has no code mapped from flash: it is a bootloader or RAM-only image, not an app'
+  return undefined
 }
 
 function imageChip(images: BundleReport['images']): string | undefined {

@@ -177,6 +177,19 @@ describe('validateBundle', () => {
     ])
   })
 
+  it('refuses an app where the bootloader goes, and a bootloader or RAM image as the app', () => {
+    const swapped = good()
+    ;(swapped.parts[0] as { bytes: Uint8Array }).bytes = fixture('images/hello-world-signed.bin')
+    ;(swapped.parts[2] as { bytes: Uint8Array }).bytes = fixture('images/bootloader_esp32.bin')
+    expect(validateBundle(swapped).problems.filter((p) => p.code === 'BAD_IMAGE').map((p) => p.message)).toEqual([
+      'bootloader.bin: this is an app image (hello-world), not a bootloader',
+      'app.bin: this image has no code mapped from flash: it is a bootloader or RAM-only image, not an app',
+    ])
+    const v52 = good()
+    ;(v52.parts[2] as { bytes: Uint8Array }).bytes = fixture('images/bootloader_esp32_v5_2.bin')
+    expect(validateBundle(v52).problems.map((p) => p.message)).toEqual(['app.bin: this is a bootloader image, not an app'])
+  })
+
   it('asks for the chip when nothing tells it', () => {
     const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
     expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
