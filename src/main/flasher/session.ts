@@ -1,0 +1,287 @@
+// A connected bootloader session on one port: reset + sync, chip identification, the
+// flasher stub, the baud-rate switch (with fallback), and the SPI flash attach. The flash
+// operations themselves are in flash-ops.ts; the job logic (plans, events) in jobs.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { PairKitError } from '../../common/errors'
+import { OPCODES } from '../../common/esp/opcodes'
+import { packWords } from '../../common/esp/packet'
+import { CHIP_DETECT_MAGIC_REG_ADDR, chipByMagic, chipBySecurityId, parseSecurityInfo, type SecurityInfo } from '../../common/flasher/chip-detect'
+import { decodeFlashId, spiParams, type FlashId } from '../../common/flasher/flash-id'
+import { openLink, type SerialLink } from '../serial/link'
+import { loadStub, targetByName, targetShim, type ChipTarget } from './chip-targets'
+import { Loader, OHAI, SYNC_TIMEOUT_MS, wireTimeMs } from './loader'
+import { CommandFailedError, noAnswerError } from './loader-errors'
+import { chooseReset, resetToBootloader, type ResetKind } from './reset'
+
+export const ROM_BAUD = 115200
+export const DEFAULT_FLASH_BAUD = 921600
+const ROM_FLASH_WRITE_SIZE = 0x400
+const STUB_FLASH_WRITE_SIZE = 0x4000
+const RAM_BLOCK = 0x1800
+
+export interface SessionOptions {
+  /** Rate after the stub runs (default 921600); 115200 skips the switch. */
+  baud?: number
+  /** Upload the flasher stub (default true). */
+  stub?: boolean
+  /** Reset into the bootloader with DTR/RTS before syncing (default true). */
+  reset?: boolean
+  connectAttempts?: number
+  signal?: AbortSignal
+  onWarning?: (message: string) => void
+  onStage?: (stage: string) => void
+  trace?: (direction: 'out' | 'in', frame: Uint8Array) => void
+}
+
+export class Session {
+  chipName = ''
+  target: ChipTarget | undefined
+  securityInfo: SecurityInfo | undefined
+  flashId: FlashId | undefined
+  /** Flash size in bytes, once attached (from the JEDEC id; 4 MB if unknown). */
+  flashSize = 0
+  baud = ROM_BAUD
+  resetKind: ResetKind = 'none'
+  private attached = false
+
+  private constructor(
+    readonly link: SerialLink,
+    readonly loader: Loader,
+    readonly options: SessionOptions,
+  ) {}
+
+  static async open(url: string, options: SessionOptions = {}): Promise<Session> {
+    const link = await openLink(url, { baudRate: ROM_BAUD, ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.signal ? { signal: options.signal } : {}) })
+    const session = new Session(link, new Loader(link, { ...(options.signal ? { signal: options.signal } : {}), ...(options.trace ? { trace: options.trace } : {}) }), options)
+    try {
+      await session.connect()
+      await session.identify()
+    } catch (error) {
+      await session.close()
+      throw error
+    }
+    return session
+  }
+
+  get isStub(): boolean {
+    return this.loader.isStub
+  }
+  get flashWriteSize(): number {
+    return this.isStub ? STUB_FLASH_WRITE_SIZE : ROM_FLASH_WRITE_SIZE
+  }
+  get secureDownloadMode(): boolean {
+    return this.securityInfo?.secureDownloadMode ?? false
+  }
+
+  private stage(text: string): void {
+    this.options.onStage?.(text)
+  }
+
+  /** Reset (when lines exist) and SYNC: up to N attempts of 5 tries, as esptool does. */
+  async connect(): Promise<void> {
+    this.stage('connecting')
+    this.resetKind = this.options.reset === false ? 'none' : chooseReset(this.link)
+    const attempts = this.options.connectAttempts ?? (this.resetKind === 'none' ? 4 : 7)
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      this.loader.clearBootLog()
+      if (this.resetKind !== 'none') {
+        await resetToBootloader(this.link, this.resetKind, attempt)
+        if (!this.link.info.controlLines) this.resetKind = 'none'
+      }
+      for (let tryNo = 0; tryNo < 5; tryNo++) {
+        const answer = await this.loader.sync(SYNC_TIMEOUT_MS)
+        if (answer.ok) {
+          // The ROM answers SYNC 8 times; let the rest arrive, then drop them.
+          await sleep(20 + wireTimeMs(8 * 14, this.link.baudRate))
+          this.loader.flushInput()
+          // A stub answers SYNC with value 0 (esptool's "stub already running" check).
+          this.loader.isStub = answer.value === 0
+          return
+        }
+      }
+    }
+    throw this.explainNoSync()
+  }
+
+  private explainNoSync(): PairKitError {
+    const log = this.loader.bootLog
+    const boot = /boot:(0x[0-9a-fA-F]+)([\s\S]*waiting for download)?/.exec(log)
+    if (boot && !boot[2]) {
+      return noAnswerError(`it booted normally (boot mode ${boot[1]}) instead of into download mode`, log.slice(-400))
+    }
+    if (boot && boot[2]) {
+      return new PairKitError('NO_ANSWER', 'the chip is in download mode but does not answer: its receive line (TX of the adapter) seems down; check the wiring', { detail: log.slice(-400) })
+    }
+    return noAnswerError(this.link.info.controlLines ? '' : `${this.link.info.url} cannot reset it`)
+  }
+
+  /** GET_SECURITY_INFO first, the magic register as fallback (esptool ≥ 5 order). */
+  async identify(): Promise<void> {
+    this.stage('identifying')
+    let name: string | undefined
+    try {
+      const { data } = await this.loader.checkCommand(OPCODES.GET_SECURITY_INFO)
+      this.securityInfo = parseSecurityInfo(data)
+      if (this.securityInfo?.chipId !== undefined) {
+        name = chipBySecurityId(this.securityInfo.chipId)
+        if (!name) throw new PairKitError('UNAVAILABLE', `unknown or unsupported chip (chip id ${this.securityInfo.chipId})`, { hint: 'This chip is not supported by PairKit.' })
+      }
+    } catch (error) {
+      if (!(error instanceof CommandFailedError)) throw error
+    }
+    if (!name) {
+      if (this.secureDownloadMode) name = 'esp32s2'
+      else {
+        const magic = await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR)
+        name = chipByMagic(magic)
+        if (!name) throw new PairKitError('UNAVAILABLE', `unknown chip (magic word 0x${magic.toString(16)})`, { hint: 'This chip is not supported by PairKit.' })
+      }
+    }
+    this.chipName = name
+    this.target = targetByName(name)
+  }
+
+  /** Runs `fn` with the esptool-js target class and our loader behind its shim. */
+  async withTarget<T>(fn: (target: ChipTarget, shim: never) => Promise<T>): Promise<{ value?: T; notes: string[] }> {
+    const notes: string[] = []
+    if (!this.target) return { notes }
+    const value = await fn(this.target, targetShim(this.loader, ROM_BAUD, notes) as never)
+    return { value, notes }
+  }
+
+  /** Uploads and starts the flasher stub (MEM_BEGIN/DATA/END, then the "OHAI" greeting). */
+  async runStub(): Promise<boolean> {
+    if (this.isStub) return true
+    if (this.secureDownloadMode) {
+      this.options.onWarning?.('the chip is in Secure Download Mode: continuing with the ROM loader (slower, no read-back)')
+      return false
+    }
+    const stub = this.target ? await loadStub(this.target.CHIP_NAME) : undefined
+    if (!stub) {
+      this.options.onWarning?.(`no flasher stub for ${this.chipName}: continuing with the ROM loader`)
+      return false
+    }
+    this.stage('starting the flasher stub')
+    for (const [start, bytes] of [
+      [stub.textStart, stub.text],
+      [stub.dataStart, stub.data],
+    ] as const) {
+      const blocks = Math.ceil(bytes.length / RAM_BLOCK)
+      await this.loader.checkCommand(OPCODES.MEM_BEGIN, packWords(bytes.length, blocks, RAM_BLOCK, start))
+      for (let seq = 0; seq < blocks; seq++) {
+        const block = bytes.subarray(seq * RAM_BLOCK, (seq + 1) * RAM_BLOCK)
+        await this.loader.dataCommand(OPCODES.MEM_DATA, seq, block, 3000 + wireTimeMs(block.length, this.link.baudRate))
+      }
+    }
+    await this.loader.checkCommand(OPCODES.MEM_END, packWords(0, stub.entry))
+    const hello = await this.loader.nextFrame(3000)
+    if (!hello || hello.length !== OHAI.length || !hello.every((byte, i) => byte === OHAI[i])) {
+      throw new PairKitError('NO_ANSWER', 'the flasher stub did not start on the chip', { hint: 'Retry; if it repeats, use --no-stub.' })
+    }
+    this.loader.isStub = true
+    return true
+  }
+
+  /**
+   * CHANGE_BAUDRATE, then confirm with a register read at the new rate. When the chip
+   * refuses or goes silent, fall back to 115200 (re-syncing, or resetting if needed).
+   */
+  async changeBaud(baud: number): Promise<number> {
+    if (baud === this.link.baudRate) return baud
+    this.stage(`switching to ${baud} baud`)
+    const old = this.link.baudRate
+    try {
+      await this.loader.checkCommand(OPCODES.CHANGE_BAUDRATE, packWords(baud, this.isStub ? old : 0))
+    } catch (error) {
+      if (!(error instanceof PairKitError) || error.code === 'CANCELLED' || error.code === 'PORT_DISCONNECTED') throw error
+      this.options.onWarning?.(`the chip refused ${baud} baud (${error.message}); staying at ${old}`)
+      return this.confirmOrRecover(old)
+    }
+    await this.link.setBaudRate(baud)
+    await sleep(50)
+    this.loader.flushInput()
+    if (await this.answers()) {
+      this.baud = baud
+      return baud
+    }
+    this.options.onWarning?.(`no answer at ${baud} baud; falling back to ${ROM_BAUD}`)
+    await this.link.setBaudRate(old)
+    return this.confirmOrRecover(old)
+  }
+
+  private async answers(): Promise<boolean> {
+    for (let i = 0; i < 3; i++) {
+      try {
+        await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR, 500)
+        return true
+      } catch (error) {
+        if (error instanceof CommandFailedError) return true
+        if (error instanceof PairKitError && (error.code === 'CANCELLED' || error.code === 'PORT_DISCONNECTED')) throw error
+      }
+    }
+    return false
+  }
+
+  /** The chip should still be at `baud`; if it is not, reset and start over without switching. */
+  private async confirmOrRecover(baud: number): Promise<number> {
+    this.loader.flushInput()
+    if (await this.answers()) {
+      this.baud = baud
+      return baud
+    }
+    if (!this.link.info.controlLines || this.options.reset === false) {
+      throw new PairKitError('NO_ANSWER', 'the chip stopped answering after a baud-rate change and cannot be reset over this port: tap EN with BOOT held and retry with --baud 115200')
+    }
+    await this.link.setBaudRate(ROM_BAUD)
+    const wasStub = this.isStub
+    this.loader.isStub = false
+    await this.connect()
+    if (wasStub && !this.isStub) await this.runStub()
+    this.baud = ROM_BAUD
+    return ROM_BAUD
+  }
+
+  /** SPI_ATTACH, the JEDEC id, and SPI_SET_PARAMS with the detected size. */
+  async attachFlash(): Promise<FlashId | undefined> {
+    if (this.attached) return this.flashId
+    this.stage('attaching the flash')
+    // The ROM takes a second word (legacy flag); the stub only the pin configuration.
+    await this.loader.checkCommand(OPCODES.SPI_ATTACH, this.isStub ? packWords(0) : packWords(0, 0))
+    this.attached = true
+    if (!this.secureDownloadMode) {
+      this.flashId = decodeFlashId(await this.runSpiFlashRdid())
+      if (!this.flashId.responding) this.options.onWarning?.('the flash chip does not answer its id request (0x000000/0xFFFFFF): check the module')
+    }
+    this.flashSize = this.flashId?.sizeBytes ?? 4 << 20
+    await this.loader.checkCommand(OPCODES.SPI_SET_PARAMS, packWords(...spiParams(this.flashSize)))
+    return this.flashId
+  }
+
+  /** RDID (0x9F) through the SPI controller registers (esptool run_spiflash_command). */
+  private async runSpiFlashRdid(): Promise<number> {
+    const t = this.target as unknown as { SPI_REG_BASE: number; SPI_USR_OFFS: number; SPI_USR2_OFFS: number; SPI_W0_OFFS: number; SPI_MISO_DLEN_OFFS: number } | undefined
+    if (!t) return 0
+    const base = t.SPI_REG_BASE
+    const usr = base + t.SPI_USR_OFFS
+    const usr2 = base + t.SPI_USR2_OFFS
+    const oldUsr = await this.loader.readReg(usr)
+    const oldUsr2 = await this.loader.readReg(usr2)
+    await this.loader.writeReg(base + t.SPI_MISO_DLEN_OFFS, 24 - 1)
+    const SPI_USR_COMMAND = 1 << 31
+    const SPI_USR_MISO = 1 << 28
+    await this.loader.writeReg(usr, (SPI_USR_COMMAND | SPI_USR_MISO) >>> 0)
+    await this.loader.writeReg(usr2, ((7 << 28) | 0x9f) >>> 0)
+    const SPI_CMD_USR = 1 << 18
+    await this.loader.writeReg(base, SPI_CMD_USR)
+    for (let i = 0; i < 10; i++) if (((await this.loader.readReg(base)) & SPI_CMD_USR) === 0) break
+    const value = await this.loader.readReg(base + t.SPI_W0_OFFS)
+    await this.loader.writeReg(usr, oldUsr)
+    await this.loader.writeReg(usr2, oldUsr2)
+    return value & 0xffffff
+  }
+
+  async close(): Promise<void> {
+    this.loader.dispose()
+    if (!this.link.closed) await this.link.close().catch(() => {})
+  }
+}

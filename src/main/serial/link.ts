@@ -1,0 +1,125 @@
+// One byte pipe to a chip, whatever carries it: a local serial port, a raw TCP socket
+// (socket://host:port, as pyserial and esptool spell it) or an RFC 2217 server
+// (rfc2217://host:port, e.g. ser2net or the twin). The flasher only sees this interface.
+import { PairKitError } from '../../common/errors'
+
+export type LinkKind = 'local' | 'socket' | 'rfc2217'
+
+export interface ControlLines {
+  /** true = asserted (pin pulled low on ESP boards: DTR → IO0, RTS → EN). */
+  dtr?: boolean
+  rts?: boolean
+}
+
+export interface LinkInfo {
+  kind: LinkKind
+  /** The URL or path the link was opened with. */
+  url: string
+  /** USB ids when the OS knows them (local ports only): they choose the reset sequence. */
+  vendorId?: number
+  productId?: number
+  /** False where DTR/RTS cannot reach the chip (socket://, a pty): no hardware reset possible. */
+  controlLines: boolean
+}
+
+export interface SerialLink {
+  readonly info: LinkInfo
+  readonly baudRate: number
+  readonly closed: boolean
+  /** Resolves when the bytes are handed to the OS (not when they are on the wire). */
+  write(data: Uint8Array): Promise<void>
+  /** Every received chunk; returns an unsubscribe function. */
+  onData(listener: (chunk: Uint8Array) => void): () => void
+  /** Called once when the link goes away; `error` is set when it was not our close(). */
+  onClose(listener: (error?: PairKitError) => void): () => void
+  /** Sets DTR and/or RTS; lines not given keep their last value. Never throws for a missing line. */
+  setSignals(lines: ControlLines): Promise<void>
+  setBaudRate(baud: number): Promise<void>
+  close(): Promise<void>
+}
+
+export interface OpenLinkOptions {
+  baudRate?: number
+  /** Non-fatal notes (e.g. "this port has no DTR/RTS"), each reported once per link. */
+  onWarning?: (message: string) => void
+  /** Connect/open timeout for network links. */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export type ParsedPortUrl =
+  | { kind: 'local'; path: string }
+  | { kind: 'socket' | 'rfc2217'; host: string; port: number }
+
+/** "socket://h:p", "rfc2217://h:p" or a device path ("/dev/ttyUSB0", "COM3"). */
+export function parsePortUrl(url: string): ParsedPortUrl {
+  const match = /^(socket|rfc2217):\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?(\?.*)?$/i.exec(url.trim())
+  if (match) {
+    const port = Number(match[3])
+    if (port < 1 || port > 65535) throw new PairKitError('BAD_INPUT', `port number ${port} in ${url} is out of range`)
+    const host = (match[2] ?? '').replace(/^\[|\]$/g, '')
+    return { kind: (match[1] ?? '').toLowerCase() as 'socket' | 'rfc2217', host, port }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new PairKitError('BAD_INPUT', `unsupported port URL ${url}: use a device path, socket://HOST:PORT or rfc2217://HOST:PORT`)
+  }
+  if (url.trim().length === 0) throw new PairKitError('BAD_INPUT', 'no port given: pass --port with a device path or URL')
+  return { kind: 'local', path: url }
+}
+
+/** Opens any of the three link kinds. */
+export async function openLink(url: string, options: OpenLinkOptions = {}): Promise<SerialLink> {
+  const parsed = parsePortUrl(url)
+  if (parsed.kind === 'local') {
+    const { openLocalLink } = await import('./link-local')
+    return openLocalLink(parsed.path, options)
+  }
+  if (parsed.kind === 'socket') {
+    const { openSocketLink } = await import('./link-socket')
+    return openSocketLink(parsed.host, parsed.port, url, options)
+  }
+  const { openRfc2217Link } = await import('./link-rfc2217')
+  return openRfc2217Link(parsed.host, parsed.port, url, options)
+}
+
+/** Small shared helper: listener sets with once-only close delivery. */
+export class LinkEvents {
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>()
+  private readonly closeListeners = new Set<(error?: PairKitError) => void>()
+  private closedWith: { error?: PairKitError } | undefined
+
+  get closed(): boolean {
+    return this.closedWith !== undefined
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener)
+    return () => this.dataListeners.delete(listener)
+  }
+
+  onClose(listener: (error?: PairKitError) => void): () => void {
+    if (this.closedWith) {
+      const { error } = this.closedWith
+      queueMicrotask(() => listener(error))
+      return () => {}
+    }
+    this.closeListeners.add(listener)
+    return () => this.closeListeners.delete(listener)
+  }
+
+  data(chunk: Uint8Array): void {
+    for (const listener of [...this.dataListeners]) listener(chunk)
+  }
+
+  close(error?: PairKitError): void {
+    if (this.closedWith) return
+    this.closedWith = error ? { error } : {}
+    for (const listener of [...this.closeListeners]) listener(error)
+    this.closeListeners.clear()
+    this.dataListeners.clear()
+  }
+}
+
+export function disconnectedError(where: string, detail?: string): PairKitError {
+  return new PairKitError('PORT_DISCONNECTED', `the connection to ${where} was lost: check the cable and the port`, detail ? { detail } : {})
+}
