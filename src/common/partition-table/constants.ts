@@ -15,12 +15,12 @@ export const TYPE_DATA = 0x01
 export const TYPE_BOOTLOADER = 0x02
 export const TYPE_PARTITION_TABLE = 0x03
 
-/** Type names in the generator's order (its CSV output picks the first matching name). */
+/** Type names in the generator's order (its error messages list them so). */
 export const TYPES: Readonly<Record<string, number>> = {
-  app: TYPE_APP,
-  data: TYPE_DATA,
   bootloader: TYPE_BOOTLOADER,
   partition_table: TYPE_PARTITION_TABLE,
+  app: TYPE_APP,
+  data: TYPE_DATA,
 }
 
 const APP_SUBTYPES: Record<string, number> = { factory: 0x00, test: 0x20 }
@@ -33,12 +33,14 @@ export const SUBTYPE_DATA_COREDUMP = 0x03
 export const SUBTYPE_DATA_NVS = 0x02
 export const SUBTYPE_DATA_UNDEFINED = 0x06
 export const SUBTYPE_PRIMARY = 0x00
+export const SUBTYPE_BOOTLOADER_RECOVERY = 0x02
+export const SUBTYPE_DATA_TEE_OTA = 0x90
 
 export const SUBTYPES: Readonly<Record<number, Readonly<Record<string, number>>>> = {
   [TYPE_APP]: APP_SUBTYPES,
   [TYPE_DATA]: {
     ota: 0x00, phy: 0x01, nvs: 0x02, coredump: 0x03, nvs_keys: 0x04, efuse: 0x05, undefined: 0x06,
-    esphttpd: 0x80, fat: 0x81, spiffs: 0x82, littlefs: 0x83, tee_ota: 0x90,
+    esphttpd: 0x80, fat: 0x81, spiffs: 0x82, littlefs: 0x83, tee_ota: 0x90, tee_sec_stg: 0x91,
   },
   [TYPE_BOOTLOADER]: { primary: 0x00, ota: 0x01, recovery: 0x02 },
   [TYPE_PARTITION_TABLE]: { primary: 0x00, ota: 0x01 },

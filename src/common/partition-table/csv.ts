@@ -2,7 +2,7 @@
 // '#' comments, empty offsets placed automatically after the table, K/M suffixes, flags
 // joined by ':'. parsePartitionCsv() lists problems per line instead of throwing.
 import {
-  DEFAULT_TABLE_OFFSET, FLAGS, SUBTYPES, SUBTYPE_DATA_UNDEFINED, SUBTYPE_PRIMARY, TABLE_SECTOR_SIZE, TYPES, TYPE_APP,
+  DEFAULT_TABLE_OFFSET, FLAGS, SUBTYPES, SUBTYPE_BOOTLOADER_RECOVERY, SUBTYPE_DATA_UNDEFINED, SUBTYPE_PRIMARY, TABLE_SECTOR_SIZE, TYPES, TYPE_APP,
   TYPE_BOOTLOADER, TYPE_PARTITION_TABLE, offsetAlignment, subtypeName, typeName,
 } from './constants'
 import type { PartitionEntry, PartitionProblem } from './entry'
@@ -11,8 +11,10 @@ import { parseGeneratorNumber } from './parse-number'
 export interface CsvOptions {
   /** Flash offset of the table itself (CONFIG_PARTITION_TABLE_OFFSET); automatic offsets start one sector later. */
   tableOffset?: number
-  /** Needed only for a "bootloader, primary" row, whose offset and size come from here (ESP-IDF ≥ 5.4). */
+  /** Needed only for "bootloader" rows: their size, and the primary one's offset, come from here (ESP-IDF ≥ 5.4). */
   bootloaderOffset?: number
+  /** Needed only for a "bootloader, recovery" row, whose offset comes from here. */
+  recoveryBootloaderOffset?: number
   /** Values for $NAME references; the generator expands environment variables, PairKit only these. */
   variables?: Readonly<Record<string, string>>
 }
@@ -40,7 +42,7 @@ export function parsePartitionCsv(text: string, options: CsvOptions = {}): Parse
     }
     const trimmed = expanded.text.trim()
     if (trimmed === '' || trimmed.startsWith('#')) return
-    const row = parseRow(trimmed, line, tableOffset, options.bootloaderOffset)
+    const row = parseRow(trimmed, line, tableOffset, options)
     if ('message' in row) problems.push({ code: 'CSV_SYNTAX', severity: 'error', line, message: `line ${line}: ${row.message}` })
     else rows.push(row)
   })
@@ -73,7 +75,7 @@ function isFixedByBuild(row: PartitionEntry): boolean {
   return (row.type === TYPE_BOOTLOADER || row.type === TYPE_PARTITION_TABLE) && row.subtype === SUBTYPE_PRIMARY
 }
 
-function parseRow(text: string, line: number, tableOffset: number, bootloaderOffset: number | undefined): (CsvRow & { autoOffset: boolean }) | { message: string } {
+function parseRow(text: string, line: number, tableOffset: number, options: CsvOptions): (CsvRow & { autoOffset: boolean }) | { message: string } {
   const fields = `${text},,,,`.split(',').map((field) => field.trim())
   const [name = '', typeText = '', subtypeText = '', offsetText = '', sizeText = '', flagsText = ''] = fields
   if (typeText === '') return { message: 'the type field is empty' }
@@ -89,22 +91,30 @@ function parseRow(text: string, line: number, tableOffset: number, bootloaderOff
     subtype = parsed.value
   }
 
+  // Bootloader and partition-table rows (ESP-IDF ≥ 5.4) take their place and size from the
+  // build settings, whatever the CSV says, as gen_esp32part's parse_address/parse_size do.
   let offset: number | undefined
-  let size: number | undefined
-  const primary = subtype === SUBTYPE_PRIMARY
-  if (type.value === TYPE_BOOTLOADER && primary) {
-    if (bootloaderOffset === undefined) return { message: 'a primary bootloader row needs the bootloader offset (it depends on the chip)' }
-    offset = bootloaderOffset
-    size = tableOffset - bootloaderOffset
-  } else if (type.value === TYPE_PARTITION_TABLE && primary) {
+  if (type.value === TYPE_BOOTLOADER && subtype === SUBTYPE_PRIMARY) {
+    if (options.bootloaderOffset === undefined) return { message: 'a primary bootloader row needs the bootloader offset (it depends on the chip)' }
+    offset = options.bootloaderOffset
+  } else if (type.value === TYPE_BOOTLOADER && subtype === SUBTYPE_BOOTLOADER_RECOVERY) {
+    if (options.recoveryBootloaderOffset === undefined) return { message: 'a recovery bootloader row needs the recovery bootloader offset' }
+    offset = options.recoveryBootloaderOffset
+  } else if (type.value === TYPE_PARTITION_TABLE && subtype === SUBTYPE_PRIMARY) {
     offset = tableOffset
+  } else if (offsetText !== '') {
+    const parsed = parseGeneratorNumber(offsetText)
+    if (!parsed.ok) return { message: `offset ${parsed.message}` }
+    offset = parsed.value
+  }
+
+  let size: number
+  if (type.value === TYPE_BOOTLOADER) {
+    if (options.bootloaderOffset === undefined) return { message: 'a bootloader row needs the bootloader offset (it depends on the chip)' }
+    size = tableOffset - options.bootloaderOffset
+  } else if (type.value === TYPE_PARTITION_TABLE) {
     size = TABLE_SECTOR_SIZE
   } else {
-    if (offsetText !== '') {
-      const parsed = parseGeneratorNumber(offsetText)
-      if (!parsed.ok) return { message: `offset ${parsed.message}` }
-      offset = parsed.value
-    }
     if (sizeText === '') return { message: 'the size field is empty' }
     const parsed = parseGeneratorNumber(sizeText)
     if (!parsed.ok) return { message: `size ${parsed.message}` }

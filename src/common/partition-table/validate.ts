@@ -2,7 +2,7 @@
 // unique names, otadata, read-only rules, and (when known) that it fits the flash.
 import {
   APP_SIZE_ALIGNMENT, DEFAULT_TABLE_OFFSET, NAME_LENGTH, NVS_MIN_WRITABLE_SIZE, OTADATA_SIZE, SUBTYPE_DATA_COREDUMP,
-  SUBTYPE_DATA_NVS, SUBTYPE_DATA_OTA, SUBTYPE_PRIMARY, TABLE_SECTOR_SIZE, TYPE_APP, TYPE_BOOTLOADER, TYPE_DATA,
+  SUBTYPE_DATA_NVS, SUBTYPE_DATA_OTA, SUBTYPE_DATA_TEE_OTA, SUBTYPE_PRIMARY, TABLE_SECTOR_SIZE, TYPE_APP, TYPE_BOOTLOADER, TYPE_DATA,
   TYPE_PARTITION_TABLE, offsetAlignment,
 } from './constants'
 import { isReadonly, type PartitionEntry, type PartitionProblem } from './entry'
@@ -40,6 +40,7 @@ export function validatePartitionTable(entries: readonly PartitionEntry[], optio
     if (entry.type === TYPE_DATA && (entry.subtype === SUBTYPE_DATA_OTA || entry.subtype === SUBTYPE_DATA_COREDUMP) && isReadonly(entry)) {
       error('READONLY', `${label}: ${entry.subtype === SUBTYPE_DATA_OTA ? 'otadata' : 'coredump'} partitions are always written to and cannot be read-only`, lineOf(entry))
     }
+    // Newer generators (ESP-IDF master) refuse this; NVS needs three pages to write at all.
     if (entry.type === TYPE_DATA && entry.subtype === SUBTYPE_DATA_NVS && entry.size < NVS_MIN_WRITABLE_SIZE && !isReadonly(entry)) {
       error('READONLY', `${label}: an NVS partition smaller than 0x3000 must be flagged readonly`, lineOf(entry))
     }
@@ -67,9 +68,11 @@ export function validatePartitionTable(entries: readonly PartitionEntry[], optio
     if (!previous || entry.offset + entry.size > previous.offset + previous.size) previous = entry
   }
 
-  const otadata = entries.filter((entry) => entry.type === TYPE_DATA && entry.subtype === SUBTYPE_DATA_OTA)
-  if (otadata.length > 1) error('OTADATA', `${otadata.length} otadata partitions; there may be only one`)
-  if (otadata.length === 1 && otadata[0]?.size !== OTADATA_SIZE) error('OTADATA', `the otadata partition must be 0x2000 bytes, not 0x${otadata[0]?.size.toString(16)}`)
+  for (const [subtype, what] of [[SUBTYPE_DATA_OTA, 'otadata'], [SUBTYPE_DATA_TEE_OTA, 'TEE otadata']] as const) {
+    const found = entries.filter((entry) => entry.type === TYPE_DATA && entry.subtype === subtype)
+    if (found.length > 1) error('OTADATA', `${found.length} ${what} partitions; there may be only one`)
+    if (found.length === 1 && found[0]?.size !== OTADATA_SIZE) error('OTADATA', `the ${what} partition must be 0x2000 bytes, not 0x${found[0]?.size.toString(16)}`)
+  }
 
   if (options.flashSize !== undefined) {
     const end = Math.max(0, ...entries.map((entry) => entry.offset + entry.size))

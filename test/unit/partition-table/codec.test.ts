@@ -111,7 +111,7 @@ describe('CSV dialect', () => {
     expect(problems.map((p) => p.message)).toEqual([
       'line 3: an app partition needs a subtype',
       'line 4: unknown flag "secret" (known: encrypted, readonly)',
-      'line 5: subtype "bogus" is not a number or one of: ota, phy, nvs, coredump, nvs_keys, efuse, undefined, esphttpd, fat, spiffs, littlefs, tee_ota',
+      'line 5: subtype "bogus" is not a number or one of: ota, phy, nvs, coredump, nvs_keys, efuse, undefined, esphttpd, fat, spiffs, littlefs, tee_ota, tee_sec_stg',
       'line 6: the size field is empty',
       'line 7: unknown variable "HOME"',
     ])
@@ -137,6 +137,7 @@ describe('validatePartitionTable', () => {
 
   it('enforces the otadata and read-only rules', () => {
     expect(codes('otadata,data,ota,,0x1000\n')).toEqual(['OTADATA'])
+    expect(codes('a,data,tee_ota,,0x2000\nb,data,tee_ota,,0x2000\n')).toEqual(['OTADATA'])
     expect(codes('otadata,data,ota,,0x2000,readonly\n')).toEqual(['READONLY'])
     expect(codes('small,data,nvs,,0x2000\n')).toEqual(['READONLY'])
   })
