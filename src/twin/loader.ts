@@ -2,9 +2,9 @@
 // handlers in rom/, and answers in the ROM's layout (4 status bytes) or, once the stub
 // runs, in the stub's (2 status bytes). Also streams READ_FLASH with acknowledgements.
 import type { ChipDef } from '../common/esp/chips'
-import { OPCODES, STUB_ONLY_OPCODES } from '../common/esp/opcodes'
+import { opcodeName, OPCODES, STUB_ONLY_OPCODES } from '../common/esp/opcodes'
 import { decodeRequest, encodeResponse } from '../common/esp/packet'
-import { ROM_STATUS_LENGTH, STUB_STATUS_LENGTH } from '../common/esp/status'
+import { ROM_ERRORS, ROM_STATUS_LENGTH, STUB_STATUS_LENGTH } from '../common/esp/status'
 import type { FlashMemory } from './flash'
 import type { RegisterFile } from './registers'
 import type { LoaderContext, LoaderMode, LoaderState, Reply } from './rom/context'
@@ -19,6 +19,11 @@ export interface LoaderHooks {
   send(frame: Uint8Array): void
   changeBaud(baud: number): void
   runUserCode(): void
+}
+
+/** Commands this chip's ROM implements (GET_SECURITY_INFO only on chips that have it). */
+function isRomCommand(op: number): boolean {
+  return op !== OPCODES.GET_SECURITY_INFO && !STUB_ONLY_OPCODES.has(op) && opcodeName(op) !== undefined
 }
 
 interface ReadFlashStream {
@@ -74,7 +79,11 @@ export class Loader {
     const { op, data, checksum } = request.value
     const reply = this.dispatch(op, data, checksum)
     if ('silent' in reply) return
-    this.hooks.send(this.encodeReply(op, reply))
+    // Assumption: the ROM's answer to a command it does not know carries another op byte
+    // (0x00 here): esptool and esptool-js only raise "unsupported command" when the op
+    // differs from the request, and both rely on that to detect an ESP32 via its magic word.
+    const unknownToRom = this.state.mode === 'rom' && !reply.ok && reply.error === ROM_ERRORS.INVALID_MESSAGE && !isRomCommand(op)
+    this.hooks.send(this.encodeReply(unknownToRom ? 0x00 : op, reply))
   }
 
   private dispatch(op: number, data: Uint8Array, check: number): Reply {
