@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { chipById } from '../../../src/common/esp/chip-ids'
-import { checkImageForChip, formatImage, formatRevision, parseImage, throwIfImageInvalid } from '../../../src/common/app-image'
+import { checkImageForChip, decodeAppDescriptor, formatImage, formatRevision, parseImage, throwIfImageInvalid } from '../../../src/common/app-image'
 import { PairKitError } from '../../../src/common/errors'
 import { parseEsptoolImageInfo } from './esptool-image-info'
 import { IMAGE_NAMES, fixture, fixtureText } from './fixtures'
@@ -61,6 +61,19 @@ describe('parseImage agrees with esptool image_info', () => {
     const info = parseImage(fixture('images/hello-world-signed.bin'))
     expect(info.imageLength).toBe(0x2ffb0)
     expect(info.trailingLength).toBe(80)
+  })
+
+  it('reads an app read back from its partition, with the erased rest after it', () => {
+    const app = fixture('images/esp_idf_blink_esp32s2.bin')
+    const partition = new Uint8Array(0x100000).fill(0xff)
+    partition.set(app)
+    const info = parseImage(partition)
+    expect(info.problems).toEqual([])
+    expect(info.imageLength).toBe(app.length)
+    expect(info.trailingLength).toBe(0x100000 - app.length)
+    // The first 0x120 bytes are enough for the descriptor alone.
+    expect(decodeAppDescriptor(partition.subarray(0, 0x120))).toEqual(info.appDescriptor)
+    expect(decodeAppDescriptor(partition.subarray(0, 0x11f))).toBeUndefined()
   })
 
   it('tells apps with flash-mapped code from RAM-only images', () => {
