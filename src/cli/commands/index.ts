@@ -1,6 +1,8 @@
 // Every CLI command, one file each; the order here is the order of `pairkit --help`.
 import type { Command } from '../command'
 import { bundleInspectCommand } from './bundle-inspect'
+import { configPairCommand } from './config-pair'
+import { configShowCommand } from './config-show'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
@@ -17,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   partitionTableToCsvCommand,
   nvsGenerateCommand,
   nvsDumpCommand,
+  configPairCommand,
+  configShowCommand,
   peerCommand,
   bundleInspectCommand,
   twinCommand,

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { configFromNvsImage, pairingProblems } from '../../../src/common/config'
+import { runPairkit } from '../nvs/cli-capture'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pairkit-config-'))
+  writeFileSync(path.join(dir, 'A.json'), JSON.stringify({ staSsid: 'Plant A', staPassword: 'office-secret-a', apSsid: 'sensors-a', apPassword: 'sensor-secret-a' }))
+  writeFileSync(path.join(dir, 'B.json'), JSON.stringify({ staSsid: 'Plant B', staPassword: 'office-secret-b', apSsid: 'sensors-b', apPassword: 'sensor-secret-b' }))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const pairArgs = (...extra: string[]) => ['config', 'pair', '--a', path.join(dir, 'A.json'), '--b', path.join(dir, 'B.json'), '--out', path.join(dir, 'out'), ...extra]
+const outFile = (name: string) => path.join(dir, 'out', name)
+
+describe('pairkit config pair', () => {
+  it('writes two configurations and two NVS images that pair', async () => {
+    const result = await runPairkit(pairArgs('--json'))
+    expect(result.code).toBe(0)
+    const { pairId } = JSON.parse(result.stdout) as { pairId: string }
+    const a = configFromNvsImage(new Uint8Array(readFileSync(outFile('a-nvs.bin'))))
+    const b = configFromNvsImage(new Uint8Array(readFileSync(outFile('b-nvs.bin'))))
+    expect(readFileSync(outFile('a-nvs.bin')).length).toBe(0x6000)
+    expect([a.problems, b.problems]).toEqual([[], []])
+    expect([a.config.role, b.config.role, a.config.pairId]).toEqual([1, 2, pairId])
+    expect(pairingProblems(a.config, b.config)).toEqual([])
+    expect(a.config.staPassword).toBe('office-secret-a')
+  })
+
+  it('keeps passwords out of the JSON files and the output unless --show-secrets', async () => {
+    const result = await runPairkit(pairArgs())
+    expect(result.stdout + result.stderr).not.toMatch(/secret/)
+    expect(readFileSync(outFile('a.json'), 'utf8')).not.toMatch(/secret/)
+    expect(JSON.parse(readFileSync(outFile('b.json'), 'utf8'))).toMatchObject({ staPassword: '••••', role: 2 })
+    await runPairkit(pairArgs('--show-secrets', '--size', '0x3000'))
+    expect(JSON.parse(readFileSync(outFile('b.json'), 'utf8'))).toMatchObject({ staPassword: 'office-secret-b' })
+    expect(readFileSync(outFile('b-nvs.bin')).length).toBe(0x3000)
+  })
+
+  it('exits 2 without the required options and 1 for bad site files', async () => {
+    expect((await runPairkit(['config', 'pair', '--a', 'x.json'])).code).toBe(2)
+    writeFileSync(path.join(dir, 'B.json'), '{"staSsid": ')
+    const result = await runPairkit(pairArgs())
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/B.json is not valid JSON/)
+  })
+})
+
+describe('pairkit config show', () => {
+  it('shows the stored settings with passwords hidden, and matches the intended file', async () => {
+    await runPairkit(pairArgs())
+    const result = await runPairkit(['config', 'show', outFile('a-nvs.bin'), '--intended', outFile('a.json')])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Upstream Wi-Fi name \(SSID\)\s+Plant A/)
+    expect(result.stdout).toMatch(/exactly the intended settings/)
+    expect(result.stdout).not.toMatch(/secret/)
+    const shown = await runPairkit(['config', 'show', outFile('a-nvs.bin'), '--show-secrets'])
+    expect(shown.stdout).toMatch(/office-secret-a/)
+  })
+
+  it('exits 1 and lists the differences against another device\'s intended settings', async () => {
+    await runPairkit(pairArgs())
+    const result = await runPairkit(['config', 'show', outFile('b-nvs.bin'), '--intended', outFile('a.json'), '--json'])
+    expect(result.code).toBe(1)
+    const report = JSON.parse(result.stdout) as { differences: { field: string }[]; config: { staPassword: string } }
+    expect(report.differences.map((difference) => difference.field)).toEqual(['staSsid', 'apSsid', 'role'])
+    expect(report.config.staPassword).toBe('••••')
+  })
+
+  it('reports an erased NVS partition as running on defaults', async () => {
+    const blank = path.join(dir, 'blank.bin')
+    writeFileSync(blank, new Uint8Array(0x3000).fill(0xff))
+    const result = await runPairkit(['config', 'show', blank])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/no bridge settings/)
+    expect(result.stdout).toMatch(/mystationssid/)
+  })
+})
