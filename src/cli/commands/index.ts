@@ -3,17 +3,25 @@ import type { Command } from '../command'
 import { bundleInspectCommand } from './bundle-inspect'
 import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
+import { eraseCommand } from './erase'
+import { flashCommand } from './flash'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
 import { nvsGenerateCommand } from './nvs-generate'
 import { peerCommand } from './peer'
 import { portsCommand } from './ports'
+import { probeCommand } from './probe'
+import { readFlashCommand } from './read-flash'
 import { twinCommand } from './twin'
 import { webCommand } from './web'
 
 export const COMMANDS: readonly Command[] = [
   portsCommand,
+  probeCommand,
+  flashCommand,
+  eraseCommand,
+  readFlashCommand,
   webCommand,
   partitionTableToBinCommand,
   partitionTableToCsvCommand,
