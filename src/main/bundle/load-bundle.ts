@@ -1,9 +1,9 @@
 // Loads a firmware bundle from what a technician has: an ESP-IDF build directory (through
 // build/flasher_args.json), a .zip of one, a merged flash image, or OFFSET=FILE pairs.
 // Loading never validates; validateBundle() does, before anything is written.
-import { existsSync, statSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { bundleFromFlasherArgs, classifyPart, parseOffsetFileArg, splitMergedImage, type Bundle } from '../../common/bundle'
+import { bundleFromFlasherArgs, classifyPart, parseFlasherArgs, parseOffsetFileArg, splitMergedImage, type Bundle } from '../../common/bundle'
 import { PairKitError } from '../../common/errors'
 import { readFileCapped, readZipEntries } from './read-files'
 
@@ -22,27 +22,42 @@ export async function loadBundle(inputs: readonly string[], options: LoadBundleO
     throw new PairKitError('BAD_INPUT', `"${inputs.find((_, i) => !pairs[i])}" is not OFFSET=FILE; several inputs must all be OFFSET=FILE pairs`, { hint: 'Give one build directory, .zip or merged .bin, or only OFFSET=FILE pairs such as 0x10000=app.bin.' })
   }
   const input = inputs[0] as string
-  if (!existsSync(input)) throw new PairKitError('NOT_FOUND', `${input} does not exist`)
-  if (statSync(input).isDirectory()) return loadBuildDirectory(input)
+  const info = await stat(input).catch(() => undefined)
+  if (!info) throw new PairKitError('NOT_FOUND', `${input} does not exist`)
+  if (info.isDirectory()) return loadBuildDirectory(input)
   if (path.basename(input) === FLASHER_ARGS) return loadBuildDirectory(path.dirname(input))
-  const bytes = readFileCapped(input)
+  const bytes = await readFileCapped(input)
   if (!bytes) throw new PairKitError('NOT_FOUND', `${input} is not a regular file`)
   if (/\.zip$/i.test(input) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return loadZip(bytes, input)
   return splitMergedImage(bytes, { source: input, ...(options.chip ? { chip: options.chip } : {}) })
 }
 
 /** A build directory: the one holding flasher_args.json, or a project with build/ inside. */
-export function loadBuildDirectory(directory: string): Bundle {
-  const buildDir = [directory, path.join(directory, 'build')].find((dir) => existsSync(path.join(dir, FLASHER_ARGS)))
-  if (!buildDir) {
+export async function loadBuildDirectory(directory: string): Promise<Bundle> {
+  let text: string | undefined
+  let buildDir = directory
+  for (const dir of [directory, path.join(directory, 'build')]) {
+    const bytes = await readFileCapped(path.join(dir, FLASHER_ARGS))
+    if (bytes) {
+      text = new TextDecoder().decode(bytes)
+      buildDir = dir
+      break
+    }
+  }
+  if (text === undefined) {
     throw new PairKitError('NOT_FOUND', `${directory} has no ${FLASHER_ARGS} (nor build/${FLASHER_ARGS})`, { hint: 'Build the project with idf.py build, or give the build directory itself.' })
   }
-  const text = new TextDecoder().decode(readFileCapped(path.join(buildDir, FLASHER_ARGS)))
+  // Read every listed file first (asynchronously), then build the bundle from them.
   const root = path.resolve(buildDir)
-  return bundleFromFlasherArgs(text, (relative) => {
-    const file = path.resolve(root, relative)
-    return file.startsWith(root + path.sep) ? readFileCapped(file) : undefined
-  }, buildDir)
+  const files = new Map<string, Uint8Array>()
+  for (const file of parseFlasherArgs(text).files) {
+    const full = path.resolve(root, file.path)
+    // Only files inside the build directory: a build file must not make PairKit read elsewhere.
+    if (!full.startsWith(root + path.sep)) continue
+    const bytes = await readFileCapped(full)
+    if (bytes) files.set(file.path, bytes)
+  }
+  return bundleFromFlasherArgs(text, (relative) => files.get(relative), buildDir)
 }
 
 /** A zip of a build directory (or of a project containing build/), at any depth. */
@@ -56,11 +71,11 @@ export function loadZip(zip: Uint8Array, source: string): Bundle {
   return bundleFromFlasherArgs(new TextDecoder().decode(files.get(found)), (relative) => files.get(path.posix.normalize(base + relative)), source)
 }
 
-function loadOffsetList(pairs: { offset: number; path: string }[], options: LoadBundleOptions): Bundle {
+async function loadOffsetList(pairs: { offset: number; path: string }[], options: LoadBundleOptions): Promise<Bundle> {
   const bundle: Bundle = { source: pairs.map((pair) => path.basename(pair.path)).join(', '), flash: {}, parts: [], problems: [] }
   if (options.chip) bundle.chip = options.chip
   for (const pair of pairs) {
-    const bytes = readFileCapped(pair.path)
+    const bytes = await readFileCapped(pair.path)
     if (!bytes) {
       bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) does not exist` })
       continue

@@ -1,23 +1,27 @@
 // Reading build files from disk and from zip archives, with a size cap: no part of a
 // bundle can be larger than the largest flash (128 MiB), so nothing larger is read.
-import { readFileSync, statSync } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import { unzipSync } from 'fflate'
 import { PairKitError } from '../../common/errors'
 
 export const MAX_FILE_BYTES = 128 * 1024 * 1024
 
 /** The file's bytes, or undefined when it does not exist or is not a regular file. */
-export function readFileCapped(filePath: string): Uint8Array | undefined {
+export async function readFileCapped(filePath: string): Promise<Uint8Array | undefined> {
   let size: number
   try {
-    const stat = statSync(filePath)
-    if (!stat.isFile()) return undefined
-    size = stat.size
+    const info = await stat(filePath)
+    if (!info.isFile()) return undefined
+    size = info.size
   } catch {
     return undefined
   }
   if (size > MAX_FILE_BYTES) throw new PairKitError('BAD_INPUT', `${filePath} is ${size} bytes, larger than any flash chip`)
-  return new Uint8Array(readFileSync(filePath))
+  try {
+    return new Uint8Array(await readFile(filePath))
+  } catch (error) {
+    throw new PairKitError('NOT_FOUND', `cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 /** The files of a zip archive, '/'-separated paths; directories and oversized entries left out. */
