@@ -42,7 +42,7 @@ describe.each([
     const flashPath = path.join(dir, 'flash.bin')
     twin = await startTwin({ chip, flashPath, listen: `${scheme}://127.0.0.1:0`, wireTiming: false, mac: Uint8Array.of(0x24, 0x0a, 0xc4, 0x11, 0x22, 0x33) })
     const port = new TcpSerialPort(twin.url)
-    const transport = new Transport(port as unknown as SerialPort, false)
+    const transport = new Transport(port as unknown as ConstructorParameters<typeof Transport>[0], false)
     const loader = new ESPLoader({ transport, baudrate: 921600, romBaudrate: 115200, terminal })
     const chipName = await loader.main(scheme === 'rfc2217' ? 'default_reset' : 'no_reset')
     expect(chipName).toContain(twin.chip.name)
