@@ -6,12 +6,18 @@ import { Emitter } from '../common/event'
 import { Disposable } from '../common/lifecycle'
 import { parseExtraPortPatterns } from './serial/port-lister'
 import { PortWatcher } from './serial/port-watcher'
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
+import { ConfigService } from './services/config-service'
 import { PAIRKIT_VERSION } from './version'
 
 export interface BackendOptions {
   host: AppInfo['host']
   /** Extra serial-port globs to watch; defaults to PAIRKIT_EXTRA_PORTS. */
   extraPortPatterns?: readonly string[]
+  /** Where passwords are kept; the browser host keeps them in memory only (the default). */
+  secrets?: SecretStore
+  /** Where the app keeps its own records (pairs without their secrets); none = memory only. */
+  dataDir?: string
 }
 
 export class Backend extends Disposable {
@@ -28,10 +34,16 @@ export class Backend extends Disposable {
     )
     this.register(this.ports.onDidChange((ports) => this._onEvent.fire({ name: 'ports.changed', payload: ports })))
     this.ports.start()
+    const config = new ConfigService(options.secrets ?? new MemorySecretStore(), options.dataDir)
 
     this.handlers = {
       'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}` }),
       'ports.list': () => this.ports.list(),
+      'config.pair': (input) => config.pair(input),
+      'config.pairs': () => config.list(),
+      'config.nvsImage': ({ pairId, side }) => config.nvsImage(pairId, side),
+      'config.exportPair': ({ pairId }) => config.exportPair(pairId),
+      'config.readBack': (input) => config.readBack(input),
     }
   }
 }

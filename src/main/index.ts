@@ -1,12 +1,14 @@
 // The Electron entry: a window with the security checklist on, and the whole contract
 // wired to IPC through one channel. All logic lives in the Backend, shared with the browser host.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Emitter } from '../common/event'
 import { RpcServer } from '../common/rpc/server'
 import { PAIRKIT_CHANNEL } from '../common/rpc/window-bridge'
 import { Backend } from './backend'
+import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store'
+import { MemorySecretStore } from './secrets/secret-store'
 import { CONTENT_SECURITY_POLICY } from './security'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -21,7 +23,15 @@ app.whenReady().then(() => {
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
 
-  const backend = new Backend({ host: 'electron' })
+  // Passwords at rest only through the OS keychain; where it is unavailable, memory only.
+  const dataDir = app.getPath('userData')
+  const secrets = safeStorage.isEncryptionAvailable()
+    ? new EncryptedFileSecretStore(path.join(dataDir, 'secrets.json'), {
+        encrypt: (plain) => safeStorage.encryptString(plain),
+        decrypt: (blob) => safeStorage.decryptString(blob),
+      })
+    : new MemorySecretStore()
+  const backend = new Backend({ host: 'electron', secrets, dataDir })
   const windows = new Map<number, Emitter<unknown>>()
 
   // One listener for the whole contract: messages are routed to the window's RpcServer,

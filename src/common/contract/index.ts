@@ -3,11 +3,12 @@
 // WebSocket) carry exactly these messages and validate them on arrival.
 import type { z } from 'zod'
 import { appEvents, appRequests } from './app'
+import { configEvents, configRequests } from './config'
 import { portsEvents, portsRequests } from './ports'
 
 export const contract = {
-  requests: { ...appRequests, ...portsRequests },
-  events: { ...appEvents, ...portsEvents },
+  requests: { ...appRequests, ...portsRequests, ...configRequests },
+  events: { ...appEvents, ...portsEvents, ...configEvents },
 } as const
 
 export type Contract = typeof contract
@@ -36,4 +37,5 @@ export function isEventName(name: string): name is EventName {
 }
 
 export * from './app'
+export * from './config'
 export * from './ports'
