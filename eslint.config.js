@@ -25,6 +25,8 @@ export default tseslint.config(
   },
   {
     rules: {
+      // TypeScript itself reports undefined names, with the right globals per layer.
+      'no-undef': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'vue/multi-word-component-names': 'off',
