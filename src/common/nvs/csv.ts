@@ -48,6 +48,7 @@ export function parseNvsCsv(text: string): NvsCsvRow[] {
     if (key === undefined || type === undefined) {
       throw new PairKitError('BAD_INPUT', `line ${record.line} of the NVS CSV has too few columns; each row needs key,type,encoding,value`)
     }
+    // Divergence: the generator writes any other type as data; we refuse it so typos surface.
     if (!(ROW_TYPES as readonly string[]).includes(type)) {
       throw new PairKitError('BAD_INPUT', `line ${record.line}: type "${type}" is not one of namespace, data, file`)
     }

@@ -17,7 +17,9 @@ export function readNvsPartition(image: Uint8Array): NvsReadResult {
   if (image.length % PAGE_SIZE !== 0 || image.length === 0) {
     problems.push({
       code: 'partition-size', severity: 'error',
-      message: `the partition is ${image.length} bytes, not a whole number of 4096-byte pages; ${image.length % PAGE_SIZE} trailing bytes are ignored`,
+      message: image.length === 0
+        ? 'the partition image is empty (0 bytes)'
+        : `the partition is ${image.length} bytes, not a whole number of 4096-byte pages; ${image.length % PAGE_SIZE} trailing bytes are ignored`,
     })
   }
   const readable: { page: number; sequence: number }[] = []
