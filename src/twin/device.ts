@@ -15,8 +15,13 @@ import { startBoot, type BootHandle, type ResetCause } from './boot/boot-runner'
 import type { FirmwareOptions } from './firmware/firmware'
 
 export const ROM_BAUD = 115200
-/** EN rises through an RC network: the strapping pins are sampled this long after release. */
-export const EN_RC_DELAY_MS = 20
+/**
+ * EN rises through an RC network (10 kΩ with the 1–10 µF capacitor dev boards carry), so
+ * the strapping pins are sampled this long after release. The upper end is modelled: over
+ * RFC 2217 each SET-CONTROL is a round trip (pyserial polls for the answer every 50 ms), so
+ * IO0 goes low ~50 ms after EN is released by esptool's classic reset.
+ */
+export const EN_RC_DELAY_MS = 100
 
 export type BootMode = 'download' | 'app'
 export type DeviceState = 'reset' | 'download' | 'app'
