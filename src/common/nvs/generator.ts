@@ -106,7 +106,7 @@ class RowWriter {
     // Divergence: the generator would write such a row with namespace index 0, the namespace table itself.
     if (namespaceIndex === 0) throw new PairKitError('BAD_INPUT', `${where}: a data row comes before any namespace row`)
     let encoding = rawEncoding
-    const fill = /^(blob_fill|blob_sz_fill)\((\d+);(0x[0-9a-fA-F]{2})\)$/.exec(encoding)
+    const fill = /^(blob_fill|blob_sz_fill)\((\d+);(0x[0-9a-fA-F]{2})\)/.exec(encoding) // re.match: anchored at the start only
     if (encoding.startsWith('blob_fill') || encoding.startsWith('blob_sz_fill')) {
       if (!fill) throw new PairKitError('BAD_INPUT', `${where}: "${encoding}" is not blob_fill(N;0xPP) or blob_sz_fill(N;0xPP)`)
       value = fillBlob(textOf(value, where), fill[1] === 'blob_sz_fill', Number(fill[2]), Number(fill[3]), where)
