@@ -120,8 +120,9 @@ export function startBoot(ctx: BootContext): BootHandle {
       return
     }
     if (!app.ok) {
+      const magicBad = app.reason === 'invalid magic'
       bootloaderFailure([
-        ['E', 'esp_image', `image at 0x${appEntry.offset.toString(16)} has invalid magic byte (nothing flashed here?)`],
+        ['E', 'esp_image', magicBad ? `image at 0x${appEntry.offset.toString(16)} has invalid magic byte (nothing flashed here?)` : app.reason],
         ['E', 'boot', `${appEntry.subtype === 0 ? 'Factory' : 'OTA'} app partition is not bootable`],
         ['E', 'boot', 'No bootable app partitions in the partition table'],
       ])

@@ -11,6 +11,7 @@ const BOOTLOADER_MAX = DEFAULT_TABLE_OFFSET
 
 export type ImageRead = { ok: true; image: ImageInfo } | { ok: false; firstWord: number; reason: string }
 
+
 function firstWord(flash: FlashMemory, offset: number): number {
   const bytes = flash.read(offset, 4)
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)
@@ -24,6 +25,11 @@ export function readImage(flash: FlashMemory, offset: number, maxLength: number)
   try {
     const image = parseImage(bytes)
     if (image.segments.length === 0 || image.imageLength === 0) return { ok: false, firstWord: firstWord(flash, offset), reason: 'truncated' }
+    // The loaders verify what they load: the XOR checksum, and the SHA-256 when appended.
+    if (image.checksum && !image.checksum.valid) {
+      return { ok: false, firstWord: firstWord(flash, offset), reason: `Checksum failed. Calculated 0x${image.checksum.computed.toString(16)} read 0x${image.checksum.stored.toString(16)}` }
+    }
+    if (image.digest && !image.digest.valid) return { ok: false, firstWord: firstWord(flash, offset), reason: 'Image hash failed - image is corrupt' }
     return { ok: true, image }
   } catch (error) {
     return { ok: false, firstWord: firstWord(flash, offset), reason: error instanceof Error ? error.message : String(error) }

@@ -46,7 +46,9 @@ export async function startFirmwareBroker(host: string, port: number, events: Br
     const conn = client.conn as Partial<Socket>
     // mosquitto's protocol numbers: 1 = MQTT 3.1, 2 = 3.1.1, 5 = 5.0.
     const protocol = client.version === 5 ? 5 : client.version === 4 ? 2 : 1
-    const keepalive = (client as unknown as { keepalive?: number }).keepalive ?? 0
+    // aedes keeps only its timer: interval = keepalive × 1.5 s + 1 ms.
+    const interval = (client as unknown as { _keepaliveInterval?: number })._keepaliveInterval
+    const keepalive = interval ? Math.round((interval - 1) / 1500) : 0
     events.log(`New client connected from ${conn.remoteAddress ?? '?'}:${conn.remotePort ?? 0} as ${client.id} (p${protocol}, c${client.clean ? 1 : 0}, k${keepalive}).`)
   })
   aedes.on('clientDisconnect', (client) => events.log(`Client ${client.id} disconnected.`))

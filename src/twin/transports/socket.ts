@@ -36,8 +36,8 @@ export async function startSocketTransport(device: Device, link: DeviceLink, hos
       close: () => socket.destroy(),
     }
     const faults = link.inputFaults()
-    device.powerCycle(bootMode, 'power-on', { quietRom: bootMode === 'download' })
     link.connect(conn)
+    device.powerCycle(bootMode, 'power-on', { quietRom: bootMode === 'download' })
     socket.on('data', (chunk: Buffer) => link.input(conn, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), faults))
     socket.on('error', () => undefined)
     socket.on('close', () => {

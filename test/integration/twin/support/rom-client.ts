@@ -29,7 +29,7 @@ export class RomClient {
     })
   }
 
-  command(op: number, data = new Uint8Array(0), check = 0, timeoutMs = 2000): Promise<{ value: number; data: Uint8Array }> {
+  command(op: number, data: Uint8Array = new Uint8Array(0), check = 0, timeoutMs = 2000): Promise<{ value: number; data: Uint8Array }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = undefined

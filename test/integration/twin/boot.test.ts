@@ -1,0 +1,125 @@
+// Booting into the app: ROM banner, second-stage bootloader and app lines derived from the
+// flash contents, the firmware's broker on loopback, the invalid-header loop, a panic.
+import { createHash } from 'node:crypto'
+import { readFileSync, rmSync } from 'node:fs'
+import { connect as netConnect, type Socket } from 'node:net'
+import path from 'node:path'
+import { connectAsync } from 'mqtt'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseImage } from '../../../src/common/app-image'
+import { startTwin, type Twin } from '../../../src/twin'
+import { FlashMemory } from '../../../src/twin/flash'
+import { parseFaults } from '../../../src/twin/faults'
+
+const fixtures = path.resolve(__dirname, '../../fixtures')
+const BOOTLOADER = readFileSync(path.join(fixtures, 'images/bootloader_esp32_v5_2.bin'))
+const TABLE = readFileSync(path.join(fixtures, 'partition-tables/partitions_singleapp.bin'))
+const APP = readFileSync(path.join(fixtures, 'images/hello-world-signed.bin'))
+const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+
+/** Renames the app (esp_app_desc_t.project_name) and fixes its checksum and SHA-256. */
+function renamedApp(name: string): Uint8Array {
+  const image = new Uint8Array(APP)
+  const info = parseImage(image)
+  const at = 0x20 + 0x30
+  const field = new Uint8Array(32)
+  field.set(new TextEncoder().encode(name))
+  const checksumAt = info.imageLength - 1 - (info.header.hashAppended ? 32 : 0)
+  let xor = 0
+  for (let i = 0; i < 32; i++) xor ^= (image[at + i] ?? 0) ^ (field[i] ?? 0)
+  image.set(field, at)
+  image[checksumAt] = (image[checksumAt] ?? 0) ^ xor
+  if (info.header.hashAppended) image.set(createHash('sha256').update(image.subarray(0, info.imageLength - 32)).digest(), info.imageLength - 32)
+  return image
+}
+
+function writeFlash(file: string, app: Uint8Array | undefined): void {
+  const flash = FlashMemory.open(file, 4 << 20)
+  flash.program(0x1000, BOOTLOADER)
+  flash.program(0x8000, TABLE)
+  if (app) flash.program(0x10000, app)
+  flash.close()
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.()
+})
+
+async function bootAndRead(options: Partial<Parameters<typeof startTwin>[0]>, until: (text: string) => boolean, timeoutMs = 8000): Promise<{ text: string; twin: Twin; read: () => string }> {
+  const twin = await startTwin({ chip: 'esp32', listen: 'socket://127.0.0.1:0', boot: 'app', wireTiming: false, ...options })
+  cleanups.push(() => twin.close())
+  const [, port = ''] = /:(\d+)$/.exec(twin.url) ?? []
+  const socket: Socket = netConnect(Number(port), '127.0.0.1')
+  cleanups.push(() => void socket.destroy())
+  let text = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`boot log incomplete:\n${text}`)), timeoutMs)
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1')
+      if (until(stripAnsi(text))) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  })
+  return { text: stripAnsi(text), twin, read: () => stripAnsi(text) }
+}
+
+describe('twin boot', () => {
+  const dir = path.join(process.env.TMPDIR ?? '/tmp', `twin-boot-${process.pid}`)
+
+  it('loops on the invalid header when the flash is erased', async () => {
+    const { text } = await bootAndRead({}, (t) => (t.match(/invalid header: 0xffffffff/g) ?? []).length >= 3)
+    expect(text).toContain('rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)')
+    expect(text).not.toContain('2nd stage bootloader')
+  })
+
+  it('prints bootloader, partition table and app descriptor lines taken from the flash', async () => {
+    const file = `${dir}-a.bin`
+    cleanups.push(() => rmFile(file))
+    writeFlash(file, APP)
+    const { text } = await bootAndRead({ flashPath: file }, (t) => t.includes('does nothing here'))
+    expect(text).toMatch(/load:0x[0-9a-f]{8},len:\d+\r\n/)
+    expect(text).toMatch(/entry 0x[0-9a-f]{8}/)
+    expect(text).toMatch(/I \(\d+\) boot: ESP-IDF v5\.2-dev-254-g1950b15 2nd stage bootloader/)
+    expect(text).toContain('boot: compile time Apr 25 2023 00:13:32')
+    expect(text).toMatch(/boot:  2 factory          factory app      00 00 00010000 00100000/)
+    expect(text).toMatch(/esp_image: segment 0: paddr=00010020 vaddr=[0-9a-f]{8} size=[0-9a-f]{5}h \(\s*\d+\) (map|load)/)
+    expect(text).toContain('boot: Loaded app from partition at offset 0x10000')
+    expect(text).toMatch(/cpu_start: Project name:     hello-world/)
+    expect(text).toContain('ESP-IDF:          v3.3-beta3-21-g0706bd0d1-dirty')
+    expect(text).not.toContain('mosquitto')
+  })
+
+  it('runs the serverless_mqtt firmware: a real broker on loopback, honest about the missing peer', async () => {
+    const file = `${dir}-b.bin`
+    writeFlash(file, renamedApp('serverless_mqtt'))
+    cleanups.push(() => rmFile(file))
+    const { text, read } = await bootAndRead({ flashPath: file }, (t) => t.includes('peer not available'))
+    expect(text).toMatch(/^\d+: mosquitto version v2\.0\.20~9 starting\r$/m)
+    const port = Number(/Opening ipv4 listen socket on port (\d+)\./.exec(text)?.[1])
+    expect(port).toBeGreaterThan(0)
+    expect(text).toMatch(/E \(\d+\) serverless_mqtt1: peer not available in this twin build/)
+    expect(text).not.toContain('Peer is connected')
+    const client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'sensor-1' })
+    await client.publishAsync('home/temp', '21.5')
+    await client.endAsync()
+    for (let i = 0; i < 50 && !read().includes('handle_message qos=0, retain=0'); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(read()).toMatch(/New client connected from 127\.0\.0\.1:\d+ as sensor-1 \(p2, c1, k60\)\./)
+    expect(read()).toMatch(/I \(\d+\) serverless_mqtt: handle_message topic:home\/temp\r\n.*I \(\d+\) serverless_mqtt: handle_message data:21\.5/s)
+  })
+
+  it('panics with a Guru Meditation and reboots with a software-reset banner', async () => {
+    const file = `${dir}-c.bin`
+    writeFlash(file, APP)
+    cleanups.push(() => rmFile(file))
+    const { text } = await bootAndRead({ flashPath: file, faults: parseFaults('panic=0.3,seed=3') }, (t) => /Rebooting\.\.\.[\s\S]*rst:0xc \(SW_CPU_RESET\)/.test(t))
+    expect(text).toContain("Guru Meditation Error: Core  0 panic'ed (LoadProhibited). Exception was unhandled.")
+    expect(text).toMatch(/Backtrace: (0x[0-9a-f]{8}:0x[0-9a-f]{8} ?)+/)
+  })
+})
+
+function rmFile(file: string): void {
+  rmSync(file, { force: true })
+}
