@@ -23,6 +23,7 @@ When the link fails it signals again; the local broker and its clients stay up.
   --bind ADDRESS        the one IPv4 address for ICE (default: every non-internal IPv4 address)
   --ice-role R          controlled or controlling (default: role 1 controlling, role 2 controlled)
   --firmware-log        also print the lines the firmware would print on its console
+  --quiet               leave out the per-message events (for busy bridges)
   --json                one JSON event per line
 
 Stop with Ctrl-C. Example:
@@ -39,11 +40,14 @@ Stop with Ctrl-C. Example:
     bind: { type: 'string' },
     'ice-role': { type: 'string' },
     'firmware-log': { type: 'boolean' },
+    quiet: { type: 'boolean' },
   },
   async run({ values, out, signal }) {
     const options = peerOptionsFrom(values, (line) => out.info(line))
     const peer = await startPeer(options)
+    const quiet = values.quiet === true
     peer.events((event) => {
+      if (quiet && event.type === 'message') return
       if (out.json) out.result(event, () => '')
       else {
         const text = describeEvent(event)

@@ -27,7 +27,8 @@ export interface LocalBroker {
 export async function startEmbeddedBroker(options: { port: number; host?: string }): Promise<LocalBroker> {
   const host = options.host ?? '127.0.0.1'
   const aedes = await Aedes.createBroker()
-  const server: Server = createServer(aedes.handle)
+  // No Nagle: MQTT messages are small, and delayed ACKs would hold them for up to 40 ms.
+  const server: Server = createServer({ noDelay: true }, aedes.handle)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new PairKitError('PORT_BUSY', `Cannot listen for MQTT on ${host}:${options.port}: ${error.code ?? error.message}`, { hint: 'Pick another --broker-port, or stop the program using it.' })),

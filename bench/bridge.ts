@@ -1,0 +1,246 @@
+// `npm run bench:bridge`: messages/s and latency through the PairKit serverless bridge on
+// loopback, side by side with what users set up today: two mosquitto brokers joined by
+// mosquitto's own bridge over TCP. QoS 0, 64-byte and 1-KiB payloads. Not a timed test.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { connect, type MqttClient } from 'mqtt'
+import { startEmbeddedBroker } from '../src/main/peer/local-broker'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
+const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000)
+/** Messages in flight at once, so throughput is what the path sustains without overrunning it. */
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 64)
+const SIZES = [64, 1024]
+
+interface Setup {
+  name: string
+  a: string
+  b: string
+  close(): Promise<void>
+}
+
+interface Result {
+  setup: string
+  size: number
+  rate: number
+  lost: number
+  p50: number
+  p99: number
+}
+
+const children = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+/** Stops every child this run started, by PID. */
+async function stopChildren(): Promise<void> {
+  await Promise.all(
+    [...children].map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGINT')
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref()
+    })),
+  )
+  children.clear()
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return typeof address === 'object' && address ? address.port : 0
+}
+
+/** Each peer is its own `pairkit peer` process, as in the field (and as each mosquitto is). */
+async function pairkitSetup(): Promise<Setup> {
+  const signalling = await startEmbeddedBroker({ port: 0 })
+  const prefix = `/bench/pairkit_${process.pid}_`
+  const ports = [await freePort(), await freePort()]
+  const linked = ports.map((port, index) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pairkit.js'), 'peer', '--role', String(index + 1), '--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--broker-port', String(port), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    children.add(child)
+    return new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.includes('"type":"linked"')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`pairkit peer exited with ${code}`)))
+    })
+  })
+  await Promise.race([Promise.all(linked), sleep(30_000).then(() => Promise.reject(new Error('the PairKit peers did not link within 30 s')))])
+  return {
+    name: 'PairKit (ICE/UDP, datagram wrap)',
+    a: `mqtt://127.0.0.1:${ports[0]}`,
+    b: `mqtt://127.0.0.1:${ports[1]}`,
+    async close() {
+      await stopChildren()
+      await signalling.close()
+    },
+  }
+}
+
+async function mosquittoSetup(): Promise<Setup> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pairkit-bench-'))
+  const [portA, portB] = [await freePort(), await freePort()]
+  const base = (port: number) => `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`
+  writeFileSync(path.join(dir, 'a.conf'), base(portA))
+  // B bridges everything both ways to A over TCP, as users do today with a cloud broker in between.
+  writeFileSync(path.join(dir, 'b.conf'), `${base(portB)}connection bench\naddress 127.0.0.1:${portA}\ntopic # both 0\ncleansession true\ntry_private true\n`)
+  for (const name of ['a', 'b']) {
+    const child = spawn('mosquitto', ['-c', path.join(dir, `${name}.conf`)], { stdio: 'ignore' })
+    children.add(child)
+    child.on('error', (error) => {
+      console.error(`mosquitto could not start (${error.message}); install it with: apt-get install -y mosquitto`)
+      process.exit(1)
+    })
+  }
+  const a = `mqtt://127.0.0.1:${portA}`
+  const b = `mqtt://127.0.0.1:${portB}`
+  await waitForCrossing(a, b)
+  return {
+    name: 'mosquitto bridge (TCP)',
+    a,
+    b,
+    async close() {
+      await stopChildren()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function client(url: string): Promise<MqttClient> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await new Promise<MqttClient>((resolve, reject) => {
+        const c = connect(url, { reconnectPeriod: 0, protocolVersion: 4 })
+        c.once('connect', () => resolve(c))
+        c.once('error', (error) => (c.end(true), reject(error)))
+      })
+    } catch (error) {
+      if (tries > 50) throw error
+      await sleep(100)
+    }
+  }
+}
+
+/** The bridge is up once a probe published on A arrives at B. */
+async function waitForCrossing(a: string, b: string): Promise<void> {
+  const [pub, sub] = [await client(a), await client(b)]
+  let arrived = false
+  sub.on('message', () => (arrived = true))
+  await sub.subscribeAsync('probe/#')
+  const deadline = Date.now() + 15_000
+  while (!arrived) {
+    if (Date.now() > deadline) throw new Error('the mosquitto bridge did not connect within 15 s')
+    pub.publish('probe/x', 'probe probe probe')
+    await sleep(100)
+  }
+  await Promise.all([pub.endAsync(true), sub.endAsync(true)])
+}
+
+async function measure(setup: Setup, size: number): Promise<Result> {
+  const [pub, sub] = [await client(setup.a), await client(setup.b)]
+  const topic = `bench/${size}`
+  await sub.subscribeAsync(topic, { qos: 0 })
+  await sleep(200)
+
+  // Throughput: a window of in-flight messages; whatever does not arrive is counted as lost.
+  const payload = Buffer.alloc(size, 0x61)
+  let received = 0
+  let sent = 0
+  let presumedLost = 0
+  let wake: (() => void) | undefined
+  sub.on('message', () => {
+    received++
+    wake?.()
+  })
+  const started = performance.now()
+  while (sent < MESSAGES) {
+    if (sent - received - presumedLost >= WINDOW) {
+      const progressed = await Promise.race([new Promise<boolean>((resolve) => (wake = () => resolve(true))), sleep(200).then(() => false)])
+      wake = undefined
+      // A lost datagram never arrives: after 200 ms of silence count the window as lost.
+      if (!progressed) presumedLost = sent - received
+      continue
+    }
+    pub.publish(topic, payload, { qos: 0 })
+    sent++
+  }
+  await waitUntil(() => received >= MESSAGES, 1000, 'the last messages').catch(() => undefined)
+  const elapsed = (performance.now() - started) / 1000
+  const lost = MESSAGES - Math.min(received, MESSAGES)
+  sub.removeAllListeners('message')
+
+  // Latency: one message at a time, timestamp inside the payload.
+  const samples: number[] = []
+  const latencyTopic = `bench/lat${size}`
+  await sub.subscribeAsync(latencyTopic, { qos: 0 })
+  await sleep(100)
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const body = Buffer.alloc(size, 0x62)
+    const arrived = new Promise<number>((resolve) => sub.once('message', () => resolve(performance.now())))
+    const at = performance.now()
+    pub.publish(latencyTopic, body, { qos: 0 })
+    const end = await Promise.race([arrived, sleep(1000).then(() => undefined)])
+    if (end !== undefined) samples.push(end - at)
+    else sub.removeAllListeners('message')
+  }
+  await Promise.all([pub.endAsync(true), sub.endAsync(true)])
+  samples.sort((x, y) => x - y)
+  const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN
+  return { setup: setup.name, size, rate: Math.min(received, MESSAGES) / elapsed, lost, p50: pick(0.5), p99: pick(0.99) }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples`)
+  const results: Result[] = []
+  for (const make of [pairkitSetup, mosquittoSetup]) {
+    const setup = await make()
+    try {
+      for (const size of SIZES) results.push(await measure(setup, size))
+    } finally {
+      await setup.close()
+    }
+  }
+  console.log('')
+  console.log(`${'setup'.padEnd(36)} ${'payload'.padStart(8)} ${'msg/s'.padStart(10)} ${'lost'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`)
+  for (const r of results) {
+    console.log(`${r.setup.padEnd(36)} ${`${r.size} B`.padStart(8)} ${r.rate.toFixed(0).padStart(10)} ${String(r.lost).padStart(6)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`)
+  }
+  for (const size of SIZES) {
+    const ours = results.find((r) => r.size === size && r.setup.startsWith('PairKit'))
+    const theirs = results.find((r) => r.size === size && r.setup.startsWith('mosquitto'))
+    if (!ours || !theirs) continue
+    const rateOk = ours.rate >= theirs.rate
+    const latencyOk = ours.p50 <= theirs.p50 + 1
+    console.log(`${size} B: throughput ${rateOk ? 'meets' : 'misses'} the target (≥ mosquitto bridge), p50 ${latencyOk ? 'meets' : 'misses'} the target (within 1 ms of it)`)
+  }
+  console.log(JSON.stringify({ bench: 'bridge', results }))
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
