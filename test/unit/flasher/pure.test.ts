@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import { PairKitError } from '../../../src/common/errors'
+import { chipByMagic, chipBySecurityId, parseSecurityInfo } from '../../../src/common/flasher/chip-detect'
+import { decodeFlashId } from '../../../src/common/flasher/flash-id'
+import { wireUtilisation } from '../../../src/common/flasher/job-state'
+import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
+import { ProgressMeter } from '../../../src/common/flasher/progress'
+import { watchdogResetWrites } from '../../../src/common/flasher/watchdog'
+import { parsePortUrl } from '../../../src/main/serial/link'
+
+describe('port URLs', () => {
+  it('tells the three link kinds apart', () => {
+    expect(parsePortUrl('rfc2217://127.0.0.1:4000')).toEqual({ kind: 'rfc2217', host: '127.0.0.1', port: 4000 })
+    expect(parsePortUrl('socket://[::1]:23')).toEqual({ kind: 'socket', host: '::1', port: 23 })
+    expect(parsePortUrl('/dev/ttyUSB0')).toEqual({ kind: 'local', path: '/dev/ttyUSB0' })
+  })
+  it('refuses other schemes and bad ports with an actionable error', () => {
+    expect(() => parsePortUrl('http://x:1')).toThrow(/socket:\/\/HOST:PORT/)
+    expect(() => parsePortUrl('socket://x:70000')).toThrow(PairKitError)
+  })
+})
+
+describe('chip detection', () => {
+  it('maps magic words and security chip ids as esptool does', () => {
+    expect(chipByMagic(0x00f01d83)).toBe('esp32')
+    expect(chipByMagic(0x1b31506f)).toBe('esp32c3')
+    expect(chipByMagic(0x12345678)).toBeUndefined()
+    expect(chipBySecurityId(9)).toBe('esp32s3')
+    // The ESP32-S2 and older are detected by magic; beta ids are rejected.
+    expect(chipBySecurityId(2)).toBeUndefined()
+    expect(chipBySecurityId(4)).toBeUndefined()
+  })
+  it('parses the 20-byte and the S2 12-byte security info', () => {
+    const full = Uint8Array.from([0x05, 0, 0, 0, 0b111, 1, 2, 3, 4, 5, 6, 7, 9, 0, 0, 0, 1, 0, 0, 0])
+    expect(parseSecurityInfo(full)).toMatchObject({ secureBoot: true, secureDownloadMode: true, flashEncryption: true, flashCryptCount: 7, chipId: 9, apiVersion: 1 })
+    const s2 = parseSecurityInfo(full.subarray(0, 12))
+    expect(s2?.chipId).toBeUndefined()
+    expect(parseSecurityInfo(full.subarray(0, 11))).toBeUndefined()
+  })
+  it('never throws on random answers (seeded fuzz)', () => {
+    let seed = 42
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24)
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Uint8Array.from({ length: rnd() % 40 }, rnd)
+      const info = parseSecurityInfo(bytes)
+      if (bytes.length < 12) expect(info).toBeUndefined()
+      else expect(typeof info?.flags).toBe('number')
+    }
+  })
+})
+
+describe('flash id', () => {
+  it('decodes a Winbond 4 MB part and an absent flash', () => {
+    expect(decodeFlashId(0x1640ef)).toMatchObject({ manufacturer: 'Winbond', sizeBytes: 4 << 20, responding: true })
+    expect(decodeFlashId(0xffffff)).toMatchObject({ responding: false })
+    expect(decodeFlashId(0xffffff).sizeBytes).toBeUndefined()
+  })
+})
+
+describe('plan checks', () => {
+  const device = { chip: 'esp32s3', flashSize: 4 << 20 }
+  const region = (offset: number, size: number, name = 'app') => ({ offset, name, bytes: new Uint8Array(size) })
+  it('says which chip the bundle is for', () => {
+    expect(() => checkPlan([region(0x10000, 16)], device, 'esp32c3')).toThrow('this bundle is for esp32c3, the device is an esp32s3')
+  })
+  it('says how much flash the bundle needs', () => {
+    expect(() => checkPlan([region(0x400000, 0x1000)], device)).toThrow('flash too small: the bundle needs 8 MB, the device has 4 MB')
+  })
+  it('refuses overlaps and misaligned parts, and sorts the rest', () => {
+    expect(() => checkPlan([region(0x10000, 0x2000, 'a'), region(0x11000, 16, 'b')], device)).toThrow(/overlaps b/)
+    expect(() => checkPlan([region(0x10010, 16)], device)).toThrow(/sector boundary/)
+    expect(checkPlan([region(0x20000, 4, 'b'), region(0x0, 4, 'a')], device).map((r) => r.name)).toEqual(['a', 'b'])
+  })
+  it('pads to whole words with erased-flash bytes', () => {
+    expect(Array.from(padToWord(Uint8Array.of(1, 2, 3, 4, 5)))).toEqual([1, 2, 3, 4, 5, 0xff, 0xff, 0xff])
+  })
+})
+
+describe('progress', () => {
+  it('computes rate and ETA from a sliding window', () => {
+    let now = 0
+    const meter = new ProgressMeter(100_000, () => now)
+    now = 1000
+    meter.update(10_000)
+    now = 2000
+    meter.update(20_000)
+    const p = meter.snapshot()
+    expect(p.percent).toBe(20)
+    expect(p.bytesPerSecond).toBe(10_000)
+    expect(p.etaSeconds).toBe(8)
+  })
+  it('never goes backwards or past the total', () => {
+    const meter = new ProgressMeter(10, () => 0)
+    meter.update(8)
+    meter.update(3)
+    expect(meter.snapshot().bytesDone).toBe(8)
+    meter.update(99)
+    expect(meter.snapshot()).toMatchObject({ bytesDone: 10, percent: 100, etaSeconds: 0 })
+  })
+  it('wire utilisation counts 10 bits a byte', () => {
+    expect(wireUtilisation(11520, 1, 115200)).toBe(1)
+  })
+})
+
+describe('watchdog reset', () => {
+  it('unlocks, arms and relocks the RTC watchdog on chips that have it', () => {
+    const writes = watchdogResetWrites('esp32s3')
+    expect(writes?.map(([, value]) => value)).toEqual([0x50d83aa1, 2000, 0xd0000102, 0])
+    expect(watchdogResetWrites('esp32')).toBeUndefined()
+  })
+})
