@@ -16,10 +16,12 @@ import type { FirmwareOptions } from './firmware/firmware'
 
 export const ROM_BAUD = 115200
 /**
- * EN rises through an RC network (10 kΩ with the 1–10 µF capacitor dev boards carry), so
- * the strapping pins are sampled this long after release. The upper end is modelled: over
- * RFC 2217 each SET-CONTROL is a round trip (pyserial polls for the answer every 50 ms), so
- * IO0 goes low ~50 ms after EN is released by esptool's classic reset.
+ * EN rises through an RC network (10 kΩ with the 1–10 µF capacitor dev boards carry); the
+ * chip starts this long after release. Modelling choice: it starts in download mode if IO0
+ * was low at any moment of that window. Over RFC 2217 DTR and RTS change one round trip
+ * apart (pyserial polls for each SET-CONTROL answer every 50 ms), so esptool's classic reset
+ * pulls IO0 low ~50 ms after EN is released; through a local bridge IO0 is low at release
+ * and released again 50 ms later. Sampling one instant could not honour both.
  */
 export const EN_RC_DELAY_MS = 100
 
@@ -51,6 +53,7 @@ export class Device {
   private sink: ((bytes: Uint8Array) => void) | undefined
   private lines = { dtr: false, rts: false }
   private enTimer: NodeJS.Timeout | undefined
+  private io0LowWhileCharging = false
   private boot: BootHandle | undefined
   private bootCount = 0
 
@@ -96,17 +99,18 @@ export class Device {
   setLines(change: { dtr?: boolean; rts?: boolean }): void {
     const wasLow = autoResetCircuit(this.lines).enLow
     this.lines = { dtr: change.dtr ?? this.lines.dtr, rts: change.rts ?? this.lines.rts }
-    const enLow = autoResetCircuit(this.lines).enLow
+    const { enLow, io0Low } = autoResetCircuit(this.lines)
     if (enLow && !wasLow) this.holdInReset()
     else if (!enLow && wasLow) {
-      // Released: the chip starts once EN has charged, sampling IO0 at that moment.
+      // Released: the chip starts once EN has charged (see EN_RC_DELAY_MS).
       if (this.enTimer) clearTimeout(this.enTimer)
+      this.io0LowWhileCharging = io0Low
       this.enTimer = setTimeout(() => {
         this.enTimer = undefined
         if (autoResetCircuit(this.lines).enLow) return
-        this.start(autoResetCircuit(this.lines).io0Low ? 'download' : 'app', 'power-on')
+        this.start(this.io0LowWhileCharging || autoResetCircuit(this.lines).io0Low ? 'download' : 'app', 'power-on')
       }, EN_RC_DELAY_MS)
-    }
+    } else if (this.enTimer && io0Low) this.io0LowWhileCharging = true
   }
 
   /** A reset with the given strapping (power-on, or a transport that has no control lines). */
