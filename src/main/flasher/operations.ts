@@ -2,7 +2,7 @@
 // (compressed, verified by MD5, rewritten once on mismatch), erase and read-flash. They
 // report through `JobReporter` and leave a sentence about the device's state on failure.
 import { decodeAppDescriptor, type AppDescriptor } from '../../common/app-image'
-import { configFromNvsImage } from '../../common/config'
+import { configFromNvsImage, redactConfig } from '../../common/config'
 import { PairKitError } from '../../common/errors'
 import { formatFlashSize } from '../../common/flasher/flash-id'
 import { hex, wireUtilisation, type FlashResult, type FlasherPhase, type RegionRef } from '../../common/flasher/job-state'
@@ -156,7 +156,11 @@ async function readBack(session: Session, result: ProbeResult, safe: <T>(what: (
   if (nvs) {
     reporter.stage('reading the configuration')
     const image = await safe(() => readFlash(session, nvs.offset, nvs.size))
-    if (image) result.config = await safe(async () => configFromNvsImage(image))
+    // Secrets (Wi-Fi and broker passwords) never leave the flasher in a probe result.
+    if (image) result.config = await safe(async () => {
+      const read = configFromNvsImage(image)
+      return { ...read, config: redactConfig(read.config) }
+    })
   }
 }
 
