@@ -52,3 +52,34 @@ describe('RFC 2217 server session', () => {
     }
   })
 })
+
+describe('RFC 2217 client session against the server session', () => {
+  it('agrees options, sets baud and lines, and carries data both ways', async () => {
+    const { Rfc2217ClientSession } = await import('../../../src/common/rfc2217/client-session')
+    const port = { baud: 115200, dtr: false, rts: false }
+    const server = new Rfc2217ServerSession(port)
+    const client = new Rfc2217ClientSession()
+    const join = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((part) => Array.from(part)))
+    let toServer = client.open()
+    let toClient = server.open()
+    const answered: number[] = []
+    const data: number[] = []
+    const pump = (extra: Uint8Array[] = []) => {
+      for (let round = 0; round < 6; round++) {
+        const s = server.receive(join([...toServer, ...extra]))
+        extra = []
+        data.push(...s.data.flatMap((part) => Array.from(part)))
+        const c = client.receive(join([...toClient, ...s.replies]))
+        answered.push(...c.answered)
+        toServer = c.replies
+        toClient = []
+      }
+    }
+    pump()
+    expect(client.ready).toBe(true)
+    pump([client.setBaudrate(460800).bytes, client.setDtr(true).bytes, client.setRts(true).bytes, client.encodeData(Uint8Array.of(0xff, 1))])
+    expect(answered).toEqual([1, 5, 5])
+    expect(port).toEqual({ baud: 460800, dtr: true, rts: true })
+    expect(data).toEqual([0xff, 1])
+  })
+})

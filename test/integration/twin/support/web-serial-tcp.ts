@@ -2,16 +2,13 @@
 // can drive the twin over socket:// (raw) or rfc2217:// (Telnet COM-PORT-OPTION, using
 // PairKit's client-side RFC 2217 helpers). Test support only.
 import { connect, type Socket } from 'node:net'
-import { clientSetBaudrate, clientSetControl, CONTROL, decodeComPort } from '../../../../src/common/rfc2217/com-port-option'
-import { CLIENT_OPTIONS, OptionNegotiator } from '../../../../src/common/rfc2217/options'
-import { escapeIac, TelnetDecoder, TELNET_OPTIONS } from '../../../../src/common/rfc2217/telnet'
+import { Rfc2217ClientSession } from '../../../../src/common/rfc2217/client-session'
 
 export class TcpSerialPort {
   readonly kind: 'socket' | 'rfc2217'
   private socket: Socket | undefined
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined
-  private decoder = new TelnetDecoder()
-  private options = new OptionNegotiator(CLIENT_OPTIONS)
+  private session = new Rfc2217ClientSession()
   private answers: { subcommand: number; resolve: () => void }[] = []
   readable: ReadableStream<Uint8Array> | null = null
   writable: WritableStream<Uint8Array> | null = null
@@ -40,7 +37,7 @@ export class TcpSerialPort {
     this.readable = new ReadableStream<Uint8Array>({ start: (controller) => void (this.controller = own = controller) })
     this.writable = new WritableStream<Uint8Array>({
       write: (chunk) => {
-        this.socket?.write(this.kind === 'rfc2217' ? escapeIac(chunk) : chunk)
+        this.socket?.write(this.kind === 'rfc2217' ? this.session.encodeData(chunk) : chunk)
       },
     })
     socket.on('data', (chunk: Buffer) => this.onData(new Uint8Array(chunk)))
@@ -53,21 +50,21 @@ export class TcpSerialPort {
       }
     })
     if (this.kind === 'rfc2217') {
-      for (const request of this.options.initialRequests()) socket.write(request)
-      await this.until(() => this.options.isActive('we-RFC2217'), 'COM-PORT-OPTION agreement')
+      for (const request of this.session.open()) socket.write(request)
+      await this.until(() => this.session.ready, 'COM-PORT-OPTION agreement')
       await this.setBaudRate(_options.baudRate)
     }
   }
 
   async setBaudRate(baud: number): Promise<void> {
     if (this.kind !== 'rfc2217') return
-    await this.request(1, clientSetBaudrate(baud))
+    await this.request(this.session.setBaudrate(baud))
   }
 
   async setSignals(signals: { dataTerminalReady?: boolean; requestToSend?: boolean }): Promise<void> {
     if (this.kind !== 'rfc2217') return
-    if (signals.dataTerminalReady !== undefined) await this.request(5, clientSetControl(signals.dataTerminalReady ? CONTROL.DTR_ON : CONTROL.DTR_OFF))
-    if (signals.requestToSend !== undefined) await this.request(5, clientSetControl(signals.requestToSend ? CONTROL.RTS_ON : CONTROL.RTS_OFF))
+    if (signals.dataTerminalReady !== undefined) await this.request(this.session.setDtr(signals.dataTerminalReady))
+    if (signals.requestToSend !== undefined) await this.request(this.session.setRts(signals.requestToSend))
   }
 
   async close(): Promise<void> {
@@ -79,22 +76,20 @@ export class TcpSerialPort {
     socket?.destroy()
   }
 
-  private async request(subcommand: number, bytes: Uint8Array): Promise<void> {
-    const answered = new Promise<void>((resolve) => this.answers.push({ subcommand, resolve }))
+  private async request({ bytes, answer }: { bytes: Uint8Array; answer: number }): Promise<void> {
+    const answered = new Promise<void>((resolve) => this.answers.push({ subcommand: answer, resolve }))
     this.socket?.write(bytes)
-    await Promise.race([answered, new Promise((_, reject) => setTimeout(() => reject(new Error(`no RFC 2217 answer to ${subcommand}`)), 3000))])
+    await Promise.race([answered, new Promise((_, reject) => setTimeout(() => reject(new Error(`no RFC 2217 answer to ${answer}`)), 3000))])
   }
 
   private onData(chunk: Uint8Array): void {
     if (this.kind === 'socket') return this.push(chunk)
-    for (const event of this.decoder.push(chunk)) {
-      if (event.type === 'data') this.push(event.bytes)
-      else if (event.type === 'negotiation') for (const reply of this.options.receive(event.command, event.option)) this.socket?.write(reply)
-      else if (event.type === 'subnegotiation' && event.option === TELNET_OPTIONS.COM_PORT_OPTION) {
-        const message = decodeComPort(event.payload)
-        const index = this.answers.findIndex((answer) => message && answer.subcommand + 100 === message.subcommand)
-        if (index >= 0) this.answers.splice(index, 1)[0]?.resolve()
-      }
+    const out = this.session.receive(chunk)
+    for (const reply of out.replies) this.socket?.write(reply)
+    for (const data of out.data) this.push(data)
+    for (const subcommand of out.answered) {
+      const index = this.answers.findIndex((answer) => answer.subcommand === subcommand)
+      if (index >= 0) this.answers.splice(index, 1)[0]?.resolve()
     }
   }
 
