@@ -7,6 +7,9 @@ import { Disposable } from '../common/lifecycle'
 import { parseExtraPortPatterns } from './serial/port-lister'
 import { PortWatcher } from './serial/port-watcher'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
+import { FlasherService } from './flasher'
+import { BundleService } from './services/bundle-service'
+import { FlashJobsService } from './services/flash-jobs-service'
 import { ConfigService } from './services/config-service'
 import { PAIRKIT_VERSION } from './version'
 
@@ -26,6 +29,7 @@ export class Backend extends Disposable {
   readonly onEvent = this._onEvent.event
   readonly handlers: ContractHandlers
   private readonly ports: PortWatcher
+  readonly bundles: BundleService
 
   constructor(options: BackendOptions) {
     super()
@@ -35,6 +39,11 @@ export class Backend extends Disposable {
     this.register(this.ports.onDidChange((ports) => this._onEvent.fire({ name: 'ports.changed', payload: ports })))
     this.ports.start()
     const config = new ConfigService(options.secrets ?? new MemorySecretStore(), options.dataDir)
+    this.bundles = new BundleService()
+    const flasher = new FlasherService()
+    this.register({ dispose: () => void flasher.dispose() })
+    this.register(flasher.onDidChangeJob((job) => this._onEvent.fire({ name: 'flash.job', payload: job })))
+    const flashJobs = new FlashJobsService(flasher, this.bundles)
 
     this.handlers = {
       'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}` }),
@@ -44,6 +53,14 @@ export class Backend extends Disposable {
       'config.nvsImage': ({ pairId, side }) => config.nvsImage(pairId, side),
       'config.exportPair': ({ pairId }) => config.exportPair(pairId),
       'config.readBack': (input) => config.readBack(input),
+      'bundle.load': (input) => this.bundles.load(input),
+      'flash.start': (input) => flashJobs.start(input),
+      'flash.probe': ({ port }) => ({ jobId: flasher.start({ operation: 'probe', port, options: { readBack: true } }) }),
+      'flash.cancel': ({ jobId }) => {
+        flasher.cancel(jobId)
+        return {}
+      },
+      'flash.jobs': () => flasher.list(),
     }
   }
 }

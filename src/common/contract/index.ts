@@ -4,11 +4,12 @@
 import type { z } from 'zod'
 import { appEvents, appRequests } from './app'
 import { configEvents, configRequests } from './config'
+import { flashEvents, flashRequests } from './flash'
 import { portsEvents, portsRequests } from './ports'
 
 export const contract = {
-  requests: { ...appRequests, ...portsRequests, ...configRequests },
-  events: { ...appEvents, ...portsEvents, ...configEvents },
+  requests: { ...appRequests, ...portsRequests, ...configRequests, ...flashRequests },
+  events: { ...appEvents, ...portsEvents, ...configEvents, ...flashEvents },
 } as const
 
 export type Contract = typeof contract
@@ -38,4 +39,5 @@ export function isEventName(name: string): name is EventName {
 
 export * from './app'
 export * from './config'
+export * from './flash'
 export * from './ports'

@@ -15,8 +15,8 @@ import { RpcServer } from '../../common/rpc/server'
 import type { Backend } from '../backend'
 
 export const WS_PATH = '/rpc'
-/** A frame larger than this is refused: no contract message comes near it. */
-export const MAX_WS_MESSAGE_BYTES = 4 * 1024 * 1024
+/** A frame larger than this is refused: the largest message is a dropped firmware bundle. */
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024 * 1024
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

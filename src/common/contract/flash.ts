@@ -1,0 +1,92 @@
+import { z } from 'zod'
+
+/** One dropped or picked file: its path inside the drop, and its bytes. */
+export const DroppedFileSchema = z.object({
+  path: z.string().min(1).max(1024),
+  base64: z.string().max(48 * 1024 * 1024),
+})
+
+export const BundleProblemSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+  part: z.string().optional(),
+})
+
+export const BundleSummarySchema = z.object({
+  bundleId: z.string(),
+  source: z.string(),
+  chip: z.string().optional(),
+  flashSize: z.number().optional(),
+  flash: z.object({ mode: z.string().optional(), size: z.string().optional(), freq: z.string().optional() }),
+  parts: z.array(
+    z.object({
+      offset: z.number(),
+      name: z.string(),
+      kind: z.string(),
+      size: z.number(),
+      /** What the image says it is, e.g. "serverless_mqtt v1.0 (ESP-IDF v5.4)". */
+      detail: z.string().optional(),
+    }),
+  ),
+  partitions: z.array(z.object({ name: z.string(), type: z.string(), offset: z.number(), size: z.number() })),
+  problems: z.array(BundleProblemSchema),
+  ok: z.boolean(),
+})
+export type BundleSummary = z.infer<typeof BundleSummarySchema>
+
+const SerializedError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), detail: z.string().optional() })
+const JobBase = { jobId: z.string(), port: z.string(), operation: z.enum(['probe', 'flash', 'erase', 'read-flash']) }
+
+/** A flasher job as the UI sees it (FlasherJobState in src/common/flasher/job-state.ts). */
+export const FlashJobSchema = z.discriminatedUnion('type', [
+  z.object({ ...JobBase, type: z.literal('queued') }),
+  z.object({ ...JobBase, type: z.literal('connecting'), stage: z.string() }),
+  z.object({
+    ...JobBase,
+    type: z.literal('progress'),
+    phase: z.enum(['write', 'verify', 'erase', 'read']),
+    region: z.object({ offset: z.number(), size: z.number(), name: z.string().optional() }).optional(),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    percent: z.number(),
+    bytesPerSecond: z.number(),
+    etaSeconds: z.number().optional(),
+  }),
+  z.object({ ...JobBase, type: z.literal('warning'), message: z.string() }),
+  z.object({ ...JobBase, type: z.literal('done'), result: z.unknown(), deviceState: z.string() }),
+  z.object({ ...JobBase, type: z.literal('failed'), error: SerializedError, deviceState: z.string() }),
+  z.object({ ...JobBase, type: z.literal('cancelled'), deviceState: z.string() }),
+])
+export type FlashJob = z.infer<typeof FlashJobSchema>
+
+/** A serial port path (/dev/ttyUSB0, COM3) or a remote one (socket://host:port, rfc2217://host:port). */
+const PortName = z.string().min(1).max(300)
+
+export const flashRequests = {
+  /** Loads and validates a bundle from dropped files (a build folder, a .zip or a merged .bin). */
+  'bundle.load': {
+    input: z.object({ files: z.array(DroppedFileSchema).min(1).max(500), chip: z.string().optional() }).strict(),
+    output: BundleSummarySchema,
+  },
+  /** Flashes a loaded bundle to each port, one job per port, in parallel. */
+  'flash.start': {
+    input: z
+      .object({
+        bundleId: z.string(),
+        ports: z.array(PortName).min(1).max(16),
+        baud: z.number().int().min(9600).max(3_000_000).optional(),
+        stub: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ jobs: z.array(z.object({ port: z.string(), jobId: z.string().optional(), error: z.string().optional() })) }),
+  },
+  'flash.probe': { input: z.object({ port: PortName }).strict(), output: z.object({ jobId: z.string() }) },
+  'flash.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({}) },
+  'flash.jobs': { input: z.object({}).strict(), output: z.array(FlashJobSchema) },
+} as const
+
+export const flashEvents = {
+  /** Every change of a flasher job (progress at least 4 times a second while writing). */
+  'flash.job': FlashJobSchema,
+} as const
