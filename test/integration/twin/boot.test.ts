@@ -110,6 +110,14 @@ describe('twin boot', () => {
     expect(read()).toMatch(/I \(\d+\) serverless_mqtt: handle_message topic:home\/temp\r\n.*I \(\d+\) serverless_mqtt: handle_message data:21\.5/s)
   })
 
+  it('boot-loops every N seconds when asked to, each time from the ROM banner', async () => {
+    const file = `${dir}-d.bin`
+    writeFlash(file, APP)
+    cleanups.push(() => rmFile(file))
+    const { text } = await bootAndRead({ flashPath: file, faults: parseFaults('bootloop=0.3') }, (t) => (t.match(/Calling app_main\(\)/g) ?? []).length >= 3)
+    expect((text.match(/rst:0xc \(SW_CPU_RESET\),boot:0x13 \(SPI_FAST_FLASH_BOOT\)/g) ?? []).length).toBeGreaterThanOrEqual(2)
+  })
+
   it('panics with a Guru Meditation and reboots with a software-reset banner', async () => {
     const file = `${dir}-c.bin`
     writeFlash(file, APP)

@@ -139,3 +139,22 @@ describe('twin stub mode', () => {
     expect(Array.from((await h.request(OPCODES.ERASE_REGION, packWords(0x3100, 0x1000)))[0]!.data)).toEqual([1, 0xc0])
   })
 })
+
+describe('twin ROM deflate and RAM checks', () => {
+  it('accepts FLASH_DEFL_* from the ROM with the size rounded up to blocks', async () => {
+    const h = makeHarness()
+    await h.request(OPCODES.SPI_ATTACH, packWords(0, 0))
+    const image = new Uint8Array(3000).map((_, i) => i % 7)
+    const packed = zlibSync(image)
+    expect(Array.from((await h.request(OPCODES.FLASH_DEFL_BEGIN, packWords(0x1000, 1, 0x400, 0x3000)))[0]!.data)).toEqual([0, 0, 0, 0])
+    expect(Array.from((await h.request(OPCODES.FLASH_DEFL_DATA, encodeDataBlock(0, packed), checksum(packed)))[0]!.data)).toEqual([0, 0, 0, 0])
+    const [md5] = await h.request(OPCODES.SPI_FLASH_MD5, packWords(0x3000, image.length, 0, 0))
+    expect(new TextDecoder().decode(md5!.data.subarray(0, 32))).toBe(md5hex(image))
+  })
+
+  it('refuses a RAM upload outside the memory map with 0x0F and a flash write before SPI_ATTACH', async () => {
+    const h = makeHarness()
+    expect(Array.from((await h.request(OPCODES.MEM_BEGIN, packWords(0x100, 1, 0x1800, 0x10000000)))[0]!.data).slice(0, 2)).toEqual([1, 0x0f])
+    expect(Array.from((await h.request(OPCODES.FLASH_BEGIN, packWords(0x400, 1, 0x400, 0)))[0]!.data).slice(0, 2)).toEqual([1, 0x08])
+  })
+})
