@@ -58,7 +58,7 @@ Stop with Ctrl-C. Example:
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
     const stats = peer.stats()
     await peer.close()
-    out.result({ type: 'stats', stats }, () => `Sent ${stats.messagesToPeer} message(s) (${stats.bytesToPeer} B), received ${stats.messagesFromPeer} (${stats.bytesFromPeer} B), pairings ${stats.pairings}.`)
+    out.result({ type: 'stats', stats, at: Date.now() } satisfies PeerEvent, () => `Sent ${stats.messagesToPeer} message(s) (${stats.bytesToPeer} B), received ${stats.messagesFromPeer} (${stats.bytesFromPeer} B), pairings ${stats.pairings}.`)
     return 0
   },
 }

@@ -22,6 +22,7 @@ export interface JuiceLogLine {
   message: string
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour sequences start with ESC
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g
 const ESP_LINE = /^([EWIDV]) \((\d+|\d{2}:\d{2}:\d{2}\.\d{3})\) ([^:\s]+): ?(.*)$/
 const JUICE_LINE = /^(\d{2}):(\d{2}):(\d{2}) (VERBOSE|DEBUG|INFO|WARN|ERROR|FATAL) +([\w.]+\.c):(\d+): (.*)$/

@@ -66,6 +66,8 @@ export const PeerEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('drop'), direction: DirectionSchema, reason: DropReasonSchema, bytes: z.number().int(), topic: z.string().optional(), detail: z.string() }),
   z.object({ ...base, type: z.literal('warning'), code: z.string(), message: z.string() }),
   z.object({ ...base, type: z.literal('error'), code: z.string(), message: z.string(), hint: z.string().optional() }),
+  /** A counter snapshot, e.g. the last line of `pairkit peer --json`. */
+  z.object({ ...base, type: z.literal('stats'), stats: PeerStatsSchema }),
   z.object({ ...base, type: z.literal('closed') }),
 ])
 export type PeerEvent = z.infer<typeof PeerEventSchema>

@@ -33,14 +33,22 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0
 }
 
+interface JsonLine {
+  type?: string
+  direction?: string
+  topic?: string
+  stats?: unknown
+  text?: string
+}
+
 interface Proc {
   child: ChildProcess
-  lines: Record<string, any>[]
+  lines: JsonLine[]
 }
 
 function pairkit(args: string[]): Proc {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pairkit.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Record<string, any>[] = []
+  const lines: JsonLine[] = []
   createInterface({ input: child.stdout! }).on('line', (line) => {
     try {
       lines.push(JSON.parse(line))

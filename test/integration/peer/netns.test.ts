@@ -75,16 +75,22 @@ function removeTopology(): void {
   }
 }
 
+interface AgentLine {
+  ready?: boolean
+  event?: { type: string; candidate?: string; remote?: string }
+  received?: { topic: string; payload: string }
+}
+
 interface Agent {
   child: ChildProcess
-  lines: Record<string, unknown>[]
-  waitFor(match: (line: Record<string, any>) => boolean, timeoutMs: number, what: string): Promise<Record<string, any>>
+  lines: AgentLine[]
+  waitFor(match: (line: AgentLine) => boolean, timeoutMs: number, what: string): Promise<AgentLine>
   send(command: unknown): void
 }
 
 function startAgent(ns: string, args: string[]): Agent {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'test/integration/peer/netns-agent.ts', ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] })
-  const lines: Record<string, unknown>[] = []
+  const lines: AgentLine[] = []
   const waiters = new Set<() => void>()
   let stderr = ''
   child.stderr?.on('data', (chunk) => (stderr += chunk))
@@ -145,13 +151,13 @@ describe.runIf(canUseNamespaces())('two peers behind NAT (network namespaces)', 
   })
 
   it('gathers srflx candidates from the NAT and selects a pair through them', async () => {
-    const localOfA = peerA.lines.filter((l) => l.event && (l.event as any).type === 'local-candidate').map((l) => (l.event as any).candidate as string)
+    const localOfA = peerA.lines.filter((l) => l.event?.type === 'local-candidate').map((l) => l.event?.candidate ?? '')
     expect(localOfA.some((c) => c.includes(' 10.0.1.2 ') && c.endsWith('typ host'))).toBe(true)
     expect(localOfA.some((c) => c.includes(' 198.51.100.2 ') && c.includes('typ srflx'))).toBe(true)
     const pairA = (await peerA.waitFor((l) => l.event?.type === 'selected-pair', 1000, 'pair')).event
     const pairB = (await peerB.waitFor((l) => l.event?.type === 'selected-pair', 1000, 'pair')).event
-    expect(pairA.remote).toMatch(/ 198\.51\.100\.6:\d+$/)
-    expect(pairB.remote).toMatch(/ 198\.51\.100\.2:\d+$/)
+    expect(pairA?.remote).toMatch(/ 198\.51\.100\.6:\d+$/)
+    expect(pairB?.remote).toMatch(/ 198\.51\.100\.2:\d+$/)
   })
 
   it('carries messages both ways through the NATs', async () => {

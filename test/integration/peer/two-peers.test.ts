@@ -55,7 +55,7 @@ describe('two peers on loopback', () => {
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Waiting for the other peer\.\.\.$/))
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Sync done$/))
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Peer is connected!$/))
-    expect(firmwareLines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d INFO    agent\.c:1100: Changing state to connected$/))
+    expect(firmwareLines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d INFO {4}agent\.c:1100: Changing state to connected$/))
   })
 
   it('carries messages both ways exactly once, without loops', async () => {
