@@ -26,20 +26,23 @@ case "$CHIP" in
   *) echo "unknown chip $CHIP" >&2; exit 2 ;;
 esac
 
-start_twin() { # $1 = listen URL, $2 = flash file; prints the twin's URL
+# Runs in this shell (not a $(…) subshell) so the PID lands in PIDS and is killed on exit.
+start_twin() { # $1 = listen URL, $2 = flash file; sets TWIN_URL
   local out="$WORK/twin-$RANDOM.out"
   node bin/pairkit.js twin --chip "$CHIP" --flash "$2" --listen "$1" --json >"$out" 2>"$out.err" &
   PIDS+=($!)
-  for _ in $(seq 100); do
-    if [ -s "$out" ]; then sed -n '1s/.*"url":"\([^"]*\)".*/\1/p' "$out"; return 0; fi
+  for _ in $(seq 150); do
+    if [ -s "$out" ]; then TWIN_URL="$(sed -n '1s/.*"url":"\([^"]*\)".*/\1/p' "$out")"; return 0; fi
     sleep 0.1
   done
   echo "twin did not start: $(cat "$out.err")" >&2
   return 1
 }
 
-RFC_URL="$(start_twin rfc2217://127.0.0.1:0 "$WORK/rfc.bin")"
-SOCK_URL="$(start_twin socket://127.0.0.1:0 "$WORK/sock.bin")"
+start_twin rfc2217://127.0.0.1:0 "$WORK/rfc.bin"
+RFC_URL="$TWIN_URL"
+start_twin socket://127.0.0.1:0 "$WORK/sock.bin"
+SOCK_URL="$TWIN_URL"
 echo "twins: $RFC_URL $SOCK_URL"
 
 if "$PY" -c 'import serial' 2>/dev/null; then
