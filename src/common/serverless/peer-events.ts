@@ -48,7 +48,14 @@ export const PeerEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('broker'), url: z.string(), embedded: z.boolean() }),
   z.object({ ...base, type: z.literal('signalling'), step: SignallingStepSchema, attempt: z.number().int(), detail: z.string().optional() }),
   z.object({ ...base, type: z.literal('signalling-rejected'), reason: z.string(), detail: z.string(), key: z.string().optional() }),
-  z.object({ ...base, type: z.literal('ice-state'), state: IceStateSchema, controlling: z.boolean() }),
+  z.object({
+    ...base,
+    type: z.literal('ice-state'),
+    state: IceStateSchema,
+    controlling: z.boolean(),
+    /** Why this role: remote-is-libjuice, pairkit-peer1, pairkit-peer2 or forced. */
+    reason: z.string().optional(),
+  }),
   z.object({ ...base, type: z.literal('local-candidate'), candidate: z.string() }),
   z.object({ ...base, type: z.literal('remote-candidate'), candidate: z.string() }),
   z.object({ ...base, type: z.literal('selected-pair'), local: z.string(), remote: z.string() }),

@@ -35,7 +35,6 @@ export class IceLink {
 
   private constructor(
     private readonly connection: Connection,
-    readonly controlling: boolean,
     /** libjuice-form `a=candidate:` lines, host first. */
     readonly localCandidateLines: string[],
   ) {
@@ -76,12 +75,22 @@ export class IceLink {
       await connection.close()
       throw new PairKitError('UNAVAILABLE', 'No IPv4 address to gather ICE candidates on', { hint: 'Connect to a network, or pass --bind with this computer\'s IPv4 address.' })
     }
-    return new IceLink(connection, options.controlling, lines)
+    return new IceLink(connection, lines)
   }
 
   /** The "desc" value: ufrag, pwd and options as libjuice writes them. */
   get description(): string {
     return formatIceDescription({ ufrag: this.connection.localUsername, pwd: this.connection.localPassword }, SERVERLESS.ICE_OPTIONS)
+  }
+
+  /** The current role; RFC 8445 role-conflict repair may change it during the checks. */
+  get controlling(): boolean {
+    return this.connection.iceControlling
+  }
+
+  /** Sets the role before connect(); werift keeps the negotiated role once a pair is nominated. */
+  setControlling(controlling: boolean): void {
+    this.connection.iceControlling = controlling
   }
 
   get isConnected(): boolean {

@@ -6,6 +6,7 @@ import { Emitter, type Event } from '../../common/event'
 import { serializeError } from '../../common/errors'
 import type { PeerRole } from '../../common/serverless/constants'
 import { FIRMWARE_MESSAGES, JUICE_MESSAGES } from '../../common/serverless/firmware-log'
+import { chooseIceRole } from '../../common/serverless/ice-role'
 import { emptyPeerStats, type PeerEvent, type PeerEventInput, type PeerStats } from '../../common/serverless/peer-events'
 import { SERVERLESS } from '../../common/serverless/constants'
 import { FirmwareConsole, type FirmwareLineSink } from './firmware-console'
@@ -27,10 +28,8 @@ export interface PeerOptions {
   /** The one IPv4 address to bind ICE to and advertise. */
   bind?: string
   /**
-   * ICE role. The firmware's ESPs both start controlling and settle it by RFC 8445 role
-   * conflict. Default: PEER1 controlling, PEER2 controlled, so two PairKit peers never both
-   * wait as controlled, and PairKit as PEER2 is controlled against an ESP. Pass false to be
-   * controlled in both roles when the other side is known to be an ESP.
+   * Force the ICE role. Default (see common/serverless/ice-role.ts): controlled against a
+   * libjuice peer (an ESP); against another PairKit peer, PEER1 controlling and PEER2 controlled.
    */
   iceControlling?: boolean
   /** Receives the firmware's own console lines (ESP-IDF and libjuice formats), for the twin. */
@@ -88,10 +87,11 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
   }
 
   async function pairOnce(attempt: number): Promise<void> {
-    const controlling = options.iceControlling ?? options.role === 1
-    emit({ type: 'ice-state', state: 'gathering', controlling })
+    // Gather as controlled: early checks from a controlling ESP then never meet a role conflict.
+    const initialControlling = options.iceControlling ?? false
+    emit({ type: 'ice-state', state: 'gathering', controlling: initialControlling })
     if (options.stun) fw.juice('INFO', JUICE_MESSAGES.stunServer, `${options.stun.host}:${options.stun.port}`)
-    const link = await IceLink.gather({ controlling, bind: options.bind, stun: options.stun, turn: options.turn })
+    const link = await IceLink.gather({ controlling: initialControlling, bind: options.bind, stun: options.stun, turn: options.turn })
     currentLink = link
     if (controller.signal.aborted) return
     fw.peer('I', FIRMWARE_MESSAGES.desc(link.description))
@@ -111,7 +111,9 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
       console: fw,
       timing: options.signallingTiming,
     })
-    emit({ type: 'ice-state', state: 'checking', controlling })
+    const role = options.iceControlling === undefined ? chooseIceRole(options.role, remote) : { controlling: options.iceControlling, reason: 'forced' }
+    link.setControlling(role.controlling)
+    emit({ type: 'ice-state', state: 'checking', controlling: role.controlling, reason: role.reason })
     fw.peer('I', FIRMWARE_MESSAGES.juiceState('connecting'))
     const ended = new Promise<string>((resolve) => link.onState((state) => (state === 'failed' || state === 'closed') && resolve(state)))
     const pair = await link.connect(remote, options.iceTimeoutMs ?? SERVERLESS.ICE_CONNECT_TIMEOUT_MS, controller.signal)

@@ -48,6 +48,12 @@ describe('two peers on loopback', () => {
     expect(remoteOfB.some((line) => / typ srflx raddr 0\.0\.0\.0 rport 0$/.test(line))).toBe(true)
     expect(stun.answered).toBeGreaterThanOrEqual(2)
     expect(logA.of('selected-pair')).toHaveLength(1)
+    // PairKit against PairKit: PEER1 controlling, PEER2 controlled, and they end in opposite roles.
+    expect(logA.of('ice-state').find((e) => e.state === 'checking')).toMatchObject({ controlling: true, reason: 'pairkit-peer1' })
+    expect(logB.of('ice-state').find((e) => e.state === 'checking')).toMatchObject({ controlling: false, reason: 'pairkit-peer2' })
+    const connectedA = logA.of('ice-state').find((e) => e.state === 'connected')
+    const connectedB = logB.of('ice-state').find((e) => e.state === 'connected')
+    expect(connectedA?.controlling).not.toBe(connectedB?.controlling)
     for (const event of [...logA.events, ...logB.events]) expect(PeerEventSchema.safeParse(event).success).toBe(true)
   })
 
