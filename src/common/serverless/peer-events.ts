@@ -24,6 +24,7 @@ export const DropReasonSchema = z.enum([
   'not-linked', // local publish while no ICE link is up (the firmware neither forwards nor queues)
   'unencodable', // a topic the wrap cannot carry
   'republish-failed',
+  'unknown-source', // a datagram from an address other than the selected pair's remote
 ])
 
 export const PeerStatsSchema = z.object({
@@ -89,7 +90,7 @@ export function emptyPeerStats(): PeerStats {
     bytesToPeer: 0,
     messagesFromPeer: 0,
     bytesFromPeer: 0,
-    drops: { 'too-long': 0, malformed: 0, 'not-linked': 0, unencodable: 0, 'republish-failed': 0 },
+    drops: { 'too-long': 0, malformed: 0, 'not-linked': 0, unencodable: 0, 'republish-failed': 0, 'unknown-source': 0 },
     stockFirmwareWillDrop: 0,
     oversizeWarnings: 0,
     signallingRejected: 0,

@@ -38,6 +38,11 @@ export class FirmwareConsole {
     this.emit(formatJuiceLog({ level, seconds: (Date.now() - this.started) / 1000, file: entry.file, line: entry.line, message: text }))
   }
 
+  /** libjuice's warning for data from an address outside the candidate pairs (no file:line known). */
+  juiceWarnUnknownAddress(): void {
+    if (this.sink) this.emit(formatJuiceLog({ level: 'WARN', seconds: (Date.now() - this.started) / 1000, file: 'agent.c', line: 0, message: 'Received a datagram from unknown address, ignoring' }))
+  }
+
   /** printf output without any prefix (e.g. TOPIC=…, DATA=…). */
   raw(line: string): void {
     if (this.sink) this.emit(line)

@@ -31,6 +31,7 @@ export type IceLinkState = 'checking' | 'connected' | 'failed' | 'closed'
 export class IceLink {
   private readonly stateListeners = new Set<(state: IceLinkState) => void>()
   private readonly dataListeners = new Set<(datagram: Uint8Array) => void>()
+  private readonly foreignListeners = new Set<(source: string, bytes: number) => void>()
   private closed = false
 
   private constructor(
@@ -38,6 +39,7 @@ export class IceLink {
     /** libjuice-form `a=candidate:` lines, host first. */
     readonly localCandidateLines: string[],
   ) {
+    this.filterDataSources()
     connection.onData.subscribe((data) => {
       for (const listener of this.dataListeners) listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     })
@@ -108,6 +110,12 @@ export class IceLink {
     return () => this.stateListeners.delete(listener)
   }
 
+  /** Data datagrams from an address other than the selected pair's remote, which are dropped. */
+  onForeignDatagram(listener: (source: string, bytes: number) => void): () => void {
+    this.foreignListeners.add(listener)
+    return () => this.foreignListeners.delete(listener)
+  }
+
   onData(listener: (datagram: Uint8Array) => void): () => void {
     this.dataListeners.add(listener)
     return () => this.dataListeners.delete(listener)
@@ -159,9 +167,40 @@ export class IceLink {
     this.dataListeners.clear()
   }
 
+  /**
+   * werift hands every non-STUN datagram to onData whatever its source. libjuice accepts data
+   * only from a candidate pair's remote ("Received a datagram from unknown address, ignoring"),
+   * so a stranger on the network cannot inject messages into the broker. This wraps werift's
+   * per-socket receive hook (internal, shape checked) to do the same with the selected pair.
+   */
+  private filterDataSources(): void {
+    const protocols = (this.connection as unknown as { protocols?: { transport?: { onData?: unknown } }[] }).protocols ?? []
+    for (const protocol of protocols) {
+      const transport = protocol.transport
+      const original = transport?.onData
+      if (!transport || typeof original !== 'function') continue
+      transport.onData = (data: Buffer, addr: [string, number]) => {
+        if (!isStunPacket(data)) {
+          const pair = this.connection.nominated
+          const [host, port] = pair ? pair.remoteAddr : []
+          if (!pair || host !== addr[0] || port !== addr[1]) {
+            for (const listener of this.foreignListeners) listener(`${addr[0]}:${addr[1]}`, data.length)
+            return
+          }
+        }
+        ;(original as (data: Buffer, addr: [string, number]) => void)(data, addr)
+      }
+    }
+  }
+
   private fireState(state: IceLinkState): void {
     for (const listener of [...this.stateListeners]) listener(state)
   }
+}
+
+/** libjuice's test (§4.7): top two bits zero and the magic cookie at bytes 4–7. */
+function isStunPacket(data: Uint8Array): boolean {
+  return data.length >= 20 && ((data[0] as number) & 0xc0) === 0 && data[4] === 0x21 && data[5] === 0x12 && data[6] === 0xa4 && data[7] === 0x42
 }
 
 function isAdvertisable(candidate: Candidate): boolean {

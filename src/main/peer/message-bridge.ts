@@ -33,7 +33,16 @@ export class MessageBridge {
     this.unsubscribeData?.()
     this.unsubscribeData = undefined
     this.link = link
-    if (link) this.unsubscribeData = link.onData((datagram) => this.receive(datagram))
+    if (!link) return
+    const offData = link.onData((datagram) => this.receive(datagram))
+    const offForeign = link.onForeignDatagram((source, bytes) => {
+      this.fw.juiceWarnUnknownAddress()
+      this.drop('from-peer', 'unknown-source', bytes, undefined, `a datagram from ${source}, which is not the selected pair's remote`)
+    })
+    this.unsubscribeData = () => {
+      offData()
+      offForeign()
+    }
   }
 
   private forward(message: LocalPublish): void {

@@ -1,7 +1,9 @@
 // Datagrams that are not a valid wrap, arriving over a real ICE link, are counted and dropped;
 // valid ones are republished on the local broker.
+import { createSocket } from 'node:dgram'
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeWrap } from '../../../src/common/serverless/datagram-wrap'
+import { parseCandidateLine } from '../../../src/common/serverless/ice-description'
 import { emptyPeerStats, type PeerEvent } from '../../../src/common/serverless/peer-events'
 import { classifySignal, encodeDescription } from '../../../src/common/serverless/signal-message'
 import { FirmwareConsole } from '../../../src/main/peer/firmware-console'
@@ -58,6 +60,25 @@ describe('datagrams from the peer', () => {
     expect(pair.stats.drops.malformed).toBe(4)
     expect(pair.events.filter((e) => e.type === 'drop').map((e) => (e as { detail: string }).detail.split(':')[0])).toEqual(['too-short', 'topic-length-zero', 'length-mismatch', 'topic-not-terminated'])
     expect(pair.firmwareLines.filter((line) => line.endsWith('serverless_mqtt: Received invalid message'))).toHaveLength(4)
+  })
+
+  it('drops datagrams from an address that is not the selected pair\'s remote, like libjuice', async () => {
+    const pair = await linkedPair('exact')
+    cleanup.push(() => pair.sender.close(), () => pair.receiver.close(), () => pair.broker.close())
+    const sub = await mqttClient(pair.broker.url)
+    cleanup.push(() => sub.endAsync(true))
+    const received = await collectMessages(sub, '#')
+    const target = parseCandidateLine(pair.receiver.localCandidateLines[0] as string)
+    if (!target.ok) throw new Error('receiver has no host candidate')
+    const stranger = createSocket('udp4')
+    cleanup.push(() => new Promise<void>((resolve) => stranger.close(() => resolve())))
+    const injected = (encodeWrap('injected/topic', new TextEncoder().encode('from a stranger')) as { ok: true; bytes: Uint8Array }).bytes
+    stranger.send(injected, target.candidate.port, target.candidate.address)
+    await until(() => pair.stats.drops['unknown-source'] === 1, 5000, 'the unknown-source drop')
+    await pair.sender.send((encodeWrap('real/topic', new TextEncoder().encode('from the peer')) as { ok: true; bytes: Uint8Array }).bytes)
+    await until(() => received.length >= 1, 5000, 'the real message')
+    expect(received.map((m) => m.topic)).toEqual(['real/topic'])
+    expect(pair.firmwareLines).toContainEqual(expect.stringMatching(/WARN {4}agent\.c:\d+: Received a datagram from unknown address, ignoring$/))
   })
 
   it('in stock-firmware mode also drops what the ESP\'s faulty length check rejects', async () => {
