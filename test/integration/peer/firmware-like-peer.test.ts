@@ -84,4 +84,36 @@ describe('PairKit against a firmware-like peer', () => {
     // Reference §5.2: site/temp + 21.5, padding zeroed by PairKit.
     expect((await fromPairkit).toString('hex')).toBe('0a000400736974652f74656d70000000' + '32312e35')
   })
+
+  it('goes back to signalling when ICE finds no pair in time, and pairs on the next round', async () => {
+    const signalling: LocalBroker = await startSignallingBroker()
+    cleanup.push(() => signalling.close())
+    const prefix = uniquePrefix()
+    const pairkit: PeerHandle = await startPeer({ role: 2, signalUrl: signalling.url, topicPrefix: prefix, bind: '127.0.0.1', broker: { kind: 'embedded', port: 0 }, iceTimeoutMs: 1500, retryDelayMs: 100 })
+    cleanup.push(() => pairkit.close())
+    const log = new EventLog(pairkit)
+    await log.waitFor((e) => e.type === 'signalling' && e.step === 'subscribed', 10_000, 'subscribed')
+
+    // A peer that completes the handshake but never answers ICE (its candidate is a dead port).
+    const ghost = connect(signalling.url, { protocolVersion: 4, reconnectPeriod: 0 })
+    cleanup.push(() => ghost.endAsync(true))
+    await new Promise((resolve) => ghost.once('connect', resolve))
+    const dead = JSON.stringify({ desc: 'a=ice-ufrag:dead\r\na=ice-pwd:deaddeaddeaddeaddeadde\r\n', cand0: 'a=candidate:1 1 UDP 2122317823 127.0.0.1 9 typ host' })
+    ghost.on('message', (_topic, payload) => {
+      if (payload.toString() !== '1') return
+      ghost.publish(`${prefix}1`, '2', { qos: 1 })
+      ghost.publish(`${prefix}1`, dead, { qos: 1 })
+    })
+    await ghost.subscribeAsync(`${prefix}2`, { qos: 1 })
+    ghost.publish(`${prefix}1`, '0', { qos: 1 })
+    const failed = await log.waitFor((e) => e.type === 'error' && e.code === 'TIMEOUT', 10_000, 'the ICE timeout')
+    await ghost.endAsync(true)
+    const mark = log.events.indexOf(failed)
+    await log.waitFor((e) => e.type === 'signalling' && e.step === 'subscribed' && e.attempt === 2, 10_000, 'a second signalling round', mark)
+
+    const friend = await startPeer({ role: 1, signalUrl: signalling.url, topicPrefix: prefix, bind: '127.0.0.1', broker: { kind: 'embedded', port: 0 } })
+    cleanup.push(() => friend.close())
+    await log.waitFor((e) => e.type === 'linked', 20_000, 'linked on the second round', mark)
+    expect(pairkit.stats().pairings).toBe(1)
+  })
 })
