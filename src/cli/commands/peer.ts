@@ -21,7 +21,8 @@ When the link fails it signals again; the local broker and its clients stay up.
   --broker-port N       embedded broker port (default 1883), on --broker-host (default 127.0.0.1)
   --broker URL          bridge an existing MQTT 5 broker instead of the embedded one
   --bind ADDRESS        the one IPv4 address for ICE (default: every non-internal IPv4 address)
-  --ice-role R          controlled or controlling (default: role 1 controlling, role 2 controlled)
+  --ice-role R          controlled or controlling (default: controlled against an ESP; against
+                        another PairKit peer, role 1 controlling and role 2 controlled)
   --firmware-log        also print the lines the firmware would print on its console
   --quiet               leave out the per-message events (for busy bridges)
   --json                one JSON event per line
