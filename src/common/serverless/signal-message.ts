@@ -13,6 +13,8 @@ export interface RejectedCandidate {
 }
 
 export interface RemoteDescription {
+  /** The "desc" text as received. */
+  desc: string
   description: ParsedIceDescription
   candidates: IceCandidate[]
   /** The accepted lines, verbatim, for events and logs. */
@@ -95,10 +97,10 @@ export function classifySignal(payload: Uint8Array, topic: string): SignalMessag
   if (!description.ok) return reject('desc-invalid', description.detail)
   // libjuice would refuse every candidate added after it (reference §3.5).
   if (description.endOfCandidates) return reject('end-of-candidates', 'desc contains a=end-of-candidates')
-  return { kind: 'description', remote: collectCandidates(description, object) }
+  return { kind: 'description', remote: collectCandidates(object.desc, description, object) }
 }
 
-function collectCandidates(description: ParsedIceDescription, object: Record<string, unknown>): RemoteDescription {
+function collectCandidates(desc: string, description: ParsedIceDescription, object: Record<string, unknown>): RemoteDescription {
   const candidates: IceCandidate[] = []
   const candidateLines: string[] = []
   const rejected: RejectedCandidate[] = []
@@ -123,7 +125,7 @@ function collectCandidates(description: ParsedIceDescription, object: Record<str
     accept(`cand${index}`, object[`cand${index}`])
   }
   const candKeys = Object.keys(object).filter((key) => /^cand\d+$/.test(key)).length
-  return { description, candidates, candidateLines, rejected, ignoredKeys: Math.max(0, candKeys - index) }
+  return { desc, description, candidates, candidateLines, rejected, ignoredKeys: Math.max(0, candKeys - index) }
 }
 
 function reject(reason: SignalRejectReason, detail: string): SignalMessage {

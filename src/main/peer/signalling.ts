@@ -48,6 +48,7 @@ export async function runSignalling(options: SignallingOptions): Promise<RemoteD
   const { json, dropped } = encodeDescription(options.description, options.candidateLines, topics.publish)
   if (dropped.length > 0) emit({ type: 'warning', code: 'candidates-dropped', message: `${dropped.length} candidate(s) left out so the description fits the firmware's 1024-byte buffer` })
 
+  fw.peer('I', FIRMWARE_MESSAGES.desc(cjsonPrint(json)))
   step('connecting', options.url)
   // Like esp-mqtt's default id ESP32_%02x%02X%02X: unique per round, clean session, keepalive 120 s.
   const client = connect(options.url, {
@@ -61,6 +62,7 @@ export async function runSignalling(options: SignallingOptions): Promise<RemoteD
   client.on('error', () => undefined)
   try {
     await waitConnected(client, timing.connectTimeoutMs, options.signal)
+    fw.peer('I', 'MQTT_EVENT_CONNECTED')
     await client.subscribeAsync(topics.subscribe, { qos: 1 })
     step('subscribed', topics.subscribe)
     fw.peer('I', FIRMWARE_MESSAGES.waitingForPeer)
@@ -122,6 +124,12 @@ function handshake(
 
     const onMessage = (topic: string, payload: Buffer) => {
       if (topic !== topics.subscribe) return
+      if (fw.enabled) {
+        // The firmware echoes every DATA event with printf, without a log prefix (§3.3).
+        fw.peer('I', 'MQTT_EVENT_DATA')
+        fw.raw(`TOPIC=${topic}`)
+        fw.raw(`DATA=${payload.toString('latin1')}`)
+      }
       const message = classifySignal(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), topic)
       if (message.kind === 'rejected') {
         emit({ type: 'signalling-rejected', reason: message.reason, detail: message.detail })
@@ -141,6 +149,10 @@ function handshake(
           return
         }
         remote = message.remote
+        if (fw.enabled) {
+          fw.raw(`desc->valuestring:${remote.desc}`)
+          remote.candidateLines.forEach((line, index) => fw.raw(`cand${index}: cand->valuestring:${line}`))
+        }
         for (const rejected of remote.rejected) emit({ type: 'signalling-rejected', reason: `candidate-${rejected.reason}`, detail: rejected.detail, key: rejected.key })
         if (remote.ignoredKeys > 0) emit({ type: 'signalling-rejected', reason: 'candidates-ignored', detail: `${remote.ignoredKeys} cand key(s) past a gap or the 20-candidate limit` })
         for (const line of remote.candidateLines) emit({ type: 'remote-candidate', candidate: line })
@@ -204,4 +216,10 @@ function waitConnected(client: MqttClient, timeoutMs: number, signal: AbortSigna
       else resolve()
     }
   })
+}
+
+/** cJSON_Print's layout of a flat object of strings: tab indentation and ":\t" separators. */
+function cjsonPrint(json: string): string {
+  const object = JSON.parse(json) as Record<string, string>
+  return `{\n${Object.entries(object).map(([key, value]) => `\t${JSON.stringify(key)}:\t${JSON.stringify(value)}`).join(',\n')}\n}`
 }

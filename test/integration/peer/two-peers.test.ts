@@ -60,6 +60,9 @@ describe('two peers on loopback', () => {
   it('emits the firmware console lines in ESP-IDF and libjuice form', () => {
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Waiting for the other peer\.\.\.$/))
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Sync done$/))
+    expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: desc: \{\n\t"desc":\t"a=ice-ufrag:/))
+    expect(firmwareLines).toContainEqual(expect.stringMatching(/^cand0: cand->valuestring:a=candidate:/))
+    expect(firmwareLines).toContain('DATA=1')
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^I \(\d+\) serverless_mqtt1: Peer is connected!$/))
     expect(firmwareLines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d INFO {4}agent\.c:1100: Changing state to connected$/))
   })
