@@ -14,6 +14,9 @@ export const SYNC_TIMEOUT_MS = 100
 /** Max frames skipped while looking for the answer (esptool gives up after 100 too). */
 const MAX_SKIPPED_FRAMES = 100
 const MAX_BOOT_LOG = 8192
+/** ROM error: the message was not understood (also its answer to an unknown command). */
+const ROM_INVALID_MESSAGE = 0x05
+
 export const OHAI = Uint8Array.from([0x4f, 0x48, 0x41, 0x49])
 
 export interface CommandOptions {
@@ -129,7 +132,11 @@ export class Loader {
       const frame = await this.nextFrame(deadline - Date.now())
       if (!frame) return undefined
       const decoded = decodeResponse(frame)
-      if (decoded.ok && decoded.value.op === op) return decoded.value
+      if (!decoded.ok) continue
+      if (decoded.value.op === op) return decoded.value
+      // A ROM answers a command it does not have with another op byte and status
+      // "failed, invalid message" (0x05); esptool reads that as "unsupported command".
+      if (decoded.value.data[0] !== 0 && decoded.value.data[1] === ROM_INVALID_MESSAGE) return { ...decoded.value, op }
     }
     return undefined
   }

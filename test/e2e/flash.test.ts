@@ -1,0 +1,91 @@
+// The Flash view against the real backend and two virtual ESP32s: drop a zipped build
+// folder, see it checked, flash both devices in parallel with progress, and find the
+// bytes on their flash. A third device of the wrong chip is refused with a clear error.
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { zipSync } from 'fflate'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/browser'
+import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-flash-'))
+const build = esp32Build()
+let browser: Browser
+let page: Page
+const twins: { url: string; flash: string }[] = []
+let wrongChip: string
+
+async function startTwin(chip: string, flash: string): Promise<string> {
+  const twin = spawnPairkit(['twin', '--chip', chip, '--flash', flash, '--listen', 'rfc2217://127.0.0.1:0', '--no-wire-timing', '--json'])
+  const [line] = await waitForLine(twin.stdout!, /^\{.*"url".*\}$/, 30_000)
+  return (JSON.parse(line) as { url: string }).url
+}
+
+beforeAll(async () => {
+  const host = spawnPairkit(['web', '--json'])
+  const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
+  for (const name of ['a', 'b']) {
+    const flash = path.join(dir, `${name}.bin`)
+    twins.push({ url: await startTwin('esp32', flash), flash })
+  }
+  wrongChip = await startTwin('esp32c3', path.join(dir, 'c3.bin'))
+  const zip = zipSync({
+    build: { ...Object.fromEntries(Object.entries(build.files).map(([file, bytes]) => [file, bytes])), 'flasher_args.json': new TextEncoder().encode(flasherArgsJson('dash', build)) },
+  })
+  writeFileSync(path.join(dir, 'build.zip'), zip)
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+  await page.goto(`${(JSON.parse(line) as { url: string }).url}#/flash`)
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex')
+
+describe('Flash view', () => {
+  it('checks a dropped build before anything is written', async () => {
+    await page.getByTestId('file-input').setInputFiles(path.join(dir, 'build.zip'))
+    await page.getByTestId('bundle-ok').waitFor()
+    const parts = await page.getByTestId('bundle-parts').innerText()
+    expect(parts).toMatch(/0x1000\s+bootloader/)
+    expect(parts).toMatch(/0x8000\s+partition-table/)
+    expect(parts).toMatch(/0x10000\s+app/)
+  })
+
+  it('flashes two devices in parallel and verifies them', async () => {
+    for (const twin of twins) {
+      await page.getByTestId('remote-port').fill(twin.url)
+      await page.getByTestId('add-remote').click()
+    }
+    await page.getByTestId('start-flash').click()
+    for (const twin of twins) {
+      const job = page.locator(`[data-testid="flash-job"][data-port="${twin.url}"]`)
+      await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 })
+      expect(await job.getByTestId('job-status').innerText()).toMatch(/verified by MD5/)
+    }
+    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/images/flash.png'), fullPage: true })
+    for (const twin of twins) {
+      const flash = new Uint8Array(readFileSync(twin.flash))
+      for (const [file, offset] of [['bootloader/bootloader.bin', 0x1000], ['partition_table/partition-table.bin', 0x8000], ['hello-world.bin', 0x10000]] as const) {
+        const expected = build.files[file] as Uint8Array
+        expect(md5(flash.subarray(offset, offset + expected.length)), `${file} on ${twin.url}`).toBe(md5(expected))
+      }
+    }
+  })
+
+  it('refuses a device of another chip, saying so', async () => {
+    for (const twin of twins) await page.getByTestId(`target-${twin.url}`).uncheck()
+    await page.getByTestId('remote-port').fill(wrongChip)
+    await page.getByTestId('add-remote').click()
+    await page.getByTestId('start-flash').click()
+    const job = page.locator(`[data-testid="flash-job"][data-port="${wrongChip}"]`)
+    await job.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 60_000 })
+    expect(await job.getByTestId('error-panel').innerText()).toMatch(/this bundle is for esp32, the device is an esp32c3/)
+  })
+})
