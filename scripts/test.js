@@ -8,22 +8,23 @@ import { fileURLToPath } from 'node:url'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(ROOT)
 
-// Debian packages the tests use, by the command that shows each is there.
+// Debian packages the tests use, each with the shell check that shows it is there.
 const SYSTEM_PACKAGES = [
-  { command: 'socat', pkg: 'socat', why: 'pseudo-terminal serial ports' },
-  { command: 'chromium', pkg: 'chromium', why: 'end-to-end UI tests' },
+  { check: 'command -v socat', pkg: 'socat', why: 'pseudo-terminal serial ports' },
+  { check: 'command -v chromium', pkg: 'chromium', why: 'end-to-end UI tests' },
+  { check: 'python3 -c "import serial.rfc2217"', pkg: 'python3-serial', why: "pyserial's RFC 2217 client against the virtual ESP32" },
 ]
 
-function has(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
+function has(check) {
+  return spawnSync('sh', ['-c', check], { stdio: 'ignore' }).status === 0
 }
 
 function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((entry) => !has(entry.command))
+  const missing = SYSTEM_PACKAGES.filter((entry) => !has(entry.check))
   if (missing.length === 0) return
   const names = [...new Set(missing.map((entry) => entry.pkg))].join(' ')
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (!isRoot || !has('apt-get')) {
+  if (!isRoot || !has('command -v apt-get')) {
     console.error(`The tests need: ${missing.map((entry) => `${entry.pkg} (${entry.why})`).join(', ')}.`)
     console.error(`Install them with: sudo apt-get update && sudo apt-get install -y ${names}`)
     process.exit(1)
