@@ -13,6 +13,9 @@ const SYSTEM_PACKAGES = [
   { check: 'command -v socat', pkg: 'socat', why: 'pseudo-terminal serial ports' },
   { check: 'command -v chromium', pkg: 'chromium', why: 'end-to-end UI tests' },
   { check: 'python3 -c "import serial.rfc2217"', pkg: 'python3-serial', why: "pyserial's RFC 2217 client against the virtual ESP32" },
+  { check: 'PATH="$PATH:/usr/sbin" command -v mosquitto', pkg: 'mosquitto', why: 'an external MQTT broker for the peer' },
+  { check: 'PATH="$PATH:/usr/sbin:/sbin" command -v ip', pkg: 'iproute2', why: 'network namespaces for the NAT test' },
+  { check: 'PATH="$PATH:/usr/sbin:/sbin" command -v iptables', pkg: 'iptables', why: 'the NAT in the namespace test' },
 ]
 
 function has(check) {

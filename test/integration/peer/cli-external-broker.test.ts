@@ -1,7 +1,7 @@
 // `pairkit peer` as processes: one bridges an existing mosquitto broker (MQTT 5 client with
 // No Local), the other its embedded broker. Messages cross both ways exactly once, and Ctrl-C
 // stops each process with a final stats line. Needs Debian's mosquitto.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -15,15 +15,6 @@ import { collectMessages, mqttClient, startSignallingBroker, uniquePrefix, until
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
-function hasMosquitto(): boolean {
-  try {
-    execFileSync('mosquitto', ['-h'], { stdio: 'ignore' })
-    return true
-  } catch (error) {
-    // mosquitto -h exits 3 but exists; ENOENT means it is not installed.
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT'
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -59,7 +50,8 @@ function pairkit(args: string[]): Proc {
   return { child, lines }
 }
 
-describe.runIf(hasMosquitto())('pairkit peer processes with an external mosquitto broker', () => {
+// Needs Debian's mosquitto, which `npm test` installs.
+describe('pairkit peer processes with an external mosquitto broker', () => {
   const children: ChildProcess[] = []
   const clients: MqttClient[] = []
   let signalling: LocalBroker
