@@ -90,3 +90,40 @@ export const flashEvents = {
   /** Every change of a flasher job (progress at least 4 times a second while writing). */
   'flash.job': FlashJobSchema,
 } as const
+
+/** What a probe finds (the `result` of a done probe job); the configuration comes redacted. */
+export const ProbeResultSchema = z.object({
+  port: z.string(),
+  chip: z.string(),
+  description: z.string().optional(),
+  revision: z.number().optional(),
+  features: z.array(z.string()),
+  crystalMHz: z.number().optional(),
+  mac: z.string().optional(),
+  flash: z.object({ jedecId: z.string(), manufacturer: z.string().optional(), size: z.string().optional(), sizeBytes: z.number().optional() }).optional(),
+  security: z
+    .object({ secureBoot: z.boolean(), secureDownloadMode: z.boolean(), flashEncryption: z.boolean(), jtagDisabled: z.boolean() })
+    .passthrough()
+    .optional(),
+  stub: z.boolean(),
+  baud: z.number(),
+  partitionTable: z.array(z.object({ name: z.string(), type: z.number(), subtype: z.number(), offset: z.number(), size: z.number() }).passthrough()).optional(),
+  apps: z
+    .array(
+      z.object({
+        partition: z.string(),
+        offset: z.number(),
+        descriptor: z.object({ projectName: z.string(), version: z.string(), idfVersion: z.string(), date: z.string(), time: z.string() }).passthrough().optional(),
+      }),
+    )
+    .optional(),
+  config: z
+    .object({
+      config: z.record(z.string(), z.union([z.string(), z.number()])),
+      stored: z.array(z.string()),
+      problems: z.array(z.object({ severity: z.enum(['error', 'warning']), message: z.string() }).passthrough()),
+    })
+    .optional(),
+  notes: z.array(z.string()),
+})
+export type ProbeResult = z.infer<typeof ProbeResultSchema>
