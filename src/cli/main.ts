@@ -75,7 +75,9 @@ function parseOptions(command: Command, args: string[]): Pick<Parameters<Command
   try {
     parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\.$/, '') : String(error))
+    // parseArgs adds advice about "--" that does not fit a usage line; keep its first sentence.
+    const message = error instanceof Error ? error.message : String(error)
+    throw new UsageError(message.split(/\.\s/)[0]?.replace(/\.$/, '') ?? message)
   }
   const { json: _json, help: _help, ...values } = parsed.values
   const limits = command.positionals ?? { min: 0, max: 0 }
