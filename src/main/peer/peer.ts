@@ -23,8 +23,12 @@ export interface PeerOptions {
   topicPrefix: string
   stun?: HostPort
   turn?: HostPort & { username: string; password: string }
-  /** Embedded aedes broker (default: port 1883 on 127.0.0.1), or an existing broker's URL. */
-  broker?: { kind: 'embedded'; port: number; host?: string } | { kind: 'external'; url: string }
+  /**
+   * Embedded aedes broker (default: port 1883 on 127.0.0.1), an existing broker's URL, or a
+   * broker the caller runs itself (the twin's own "mosquitto") behind a LocalBroker adapter,
+   * whose close() the peer calls on closing.
+   */
+  broker?: { kind: 'embedded'; port: number; host?: string } | { kind: 'external'; url: string } | { kind: 'provided'; broker: LocalBroker }
   /** The one IPv4 address to bind ICE to and advertise. */
   bind?: string
   /**
@@ -60,7 +64,8 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
     emitter.fire({ ...event, at: Date.now() } as PeerEvent)
   }
   const brokerOption = options.broker ?? { kind: 'embedded', port: 1883 }
-  const broker: LocalBroker = brokerOption.kind === 'embedded' ? await startEmbeddedBroker(brokerOption) : await connectExternalBroker(brokerOption.url)
+  const broker: LocalBroker =
+    brokerOption.kind === 'embedded' ? await startEmbeddedBroker(brokerOption) : brokerOption.kind === 'external' ? await connectExternalBroker(brokerOption.url) : brokerOption.broker
   const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck)
   const controller = new AbortController()
   let currentLink: IceLink | undefined
