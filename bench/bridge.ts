@@ -2,7 +2,7 @@
 // loopback, side by side with what users set up today: two mosquitto brokers joined by
 // mosquitto's own bridge over TCP. QoS 0, 64-byte and 1-KiB payloads. Not a timed test.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,11 +17,17 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000)
 /** Messages in flight at once, so throughput is what the path sustains without overrunning it. */
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64)
 const SIZES = [64, 1024]
+/** Extra node flags for the PairKit peers, e.g. BENCH_PEER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const PEER_NODE_ARGS = (process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+/** "pairkit" or "mosquitto" runs one side only (for profiling); both by default. */
+const ONLY = process.env.BENCH_ONLY
 
 interface Setup {
   name: string
   a: string
   b: string
+  /** The bridge processes (two peers, or two mosquittos), for their CPU time. */
+  pids: number[]
   close(): Promise<void>
 }
 
@@ -32,6 +38,10 @@ interface Result {
   lost: number
   p50: number
   p99: number
+  /** CPU time the two bridge processes spent per message during the throughput run, in µs. */
+  bridgeCpuUs: number
+  /** CPU time the benchmark's own MQTT clients spent per message, in µs. */
+  clientCpuUs: number
 }
 
 const children = new Set<ChildProcess>()
@@ -66,7 +76,7 @@ async function pairkitSetup(): Promise<Setup> {
   const prefix = `/bench/pairkit_${process.pid}_`
   const ports = [await freePort(), await freePort()]
   const linked = ports.map((port, index) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pairkit.js'), 'peer', '--role', String(index + 1), '--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--broker-port', String(port), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...PEER_NODE_ARGS, path.join(repoRoot, 'bin/pairkit.js'), 'peer', '--role', String(index + 1), '--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--broker-port', String(port), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] })
     children.add(child)
     return new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -80,6 +90,7 @@ async function pairkitSetup(): Promise<Setup> {
     name: 'PairKit (ICE/UDP, datagram wrap)',
     a: `mqtt://127.0.0.1:${ports[0]}`,
     b: `mqtt://127.0.0.1:${ports[1]}`,
+    pids: [...children].map((child) => child.pid ?? 0),
     async close() {
       await stopChildren()
       await signalling.close()
@@ -102,6 +113,7 @@ async function mosquittoSetup(): Promise<Setup> {
       process.exit(1)
     })
   }
+  const pids = [...children].map((child) => child.pid ?? 0)
   const a = `mqtt://127.0.0.1:${portA}`
   const b = `mqtt://127.0.0.1:${portB}`
   await waitForCrossing(a, b)
@@ -109,6 +121,7 @@ async function mosquittoSetup(): Promise<Setup> {
     name: 'mosquitto bridge (TCP)',
     a,
     b,
+    pids,
     async close() {
       await stopChildren()
       rmSync(dir, { recursive: true, force: true })
@@ -163,6 +176,8 @@ async function measure(setup: Setup, size: number): Promise<Result> {
     wake?.()
   })
   const started = performance.now()
+  const bridgeCpuBefore = cpuSeconds(setup.pids)
+  const clientCpuBefore = process.cpuUsage()
   while (sent < MESSAGES) {
     if (sent - received - presumedLost >= WINDOW) {
       const progressed = await Promise.race([new Promise<boolean>((resolve) => (wake = () => resolve(true))), sleep(200).then(() => false)])
@@ -176,6 +191,8 @@ async function measure(setup: Setup, size: number): Promise<Result> {
   }
   await waitUntil(() => received >= MESSAGES, 1000, 'the last messages').catch(() => undefined)
   const elapsed = (performance.now() - started) / 1000
+  const bridgeCpu = cpuSeconds(setup.pids) - bridgeCpuBefore
+  const clientCpu = process.cpuUsage(clientCpuBefore)
   const lost = MESSAGES - Math.min(received, MESSAGES)
   sub.removeAllListeners('message')
 
@@ -196,7 +213,22 @@ async function measure(setup: Setup, size: number): Promise<Result> {
   await Promise.all([pub.endAsync(true), sub.endAsync(true)])
   samples.sort((x, y) => x - y)
   const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN
-  return { setup: setup.name, size, rate: Math.min(received, MESSAGES) / elapsed, lost, p50: pick(0.5), p99: pick(0.99) }
+  return { setup: setup.name, size, rate: Math.min(received, MESSAGES) / elapsed, lost, p50: pick(0.5), p99: pick(0.99), bridgeCpuUs: (bridgeCpu * 1e6) / MESSAGES, clientCpuUs: (clientCpu.user + clientCpu.system) / MESSAGES }
+}
+
+/** User + system CPU seconds of these processes so far (Linux /proc; 0 where unavailable). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // Not Linux, or the process is gone: the CPU column then reads 0.
+    }
+  }
+  return ticks / 100 // USER_HZ is 100 on Linux
 }
 
 function sleep(ms: number): Promise<void> {
@@ -214,7 +246,8 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 async function main(): Promise<void> {
   console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples`)
   const results: Result[] = []
-  for (const make of [pairkitSetup, mosquittoSetup]) {
+  const makers = [pairkitSetup, mosquittoSetup].filter((make) => !ONLY || make.name.toLowerCase().startsWith(ONLY))
+  for (const make of makers) {
     const setup = await make()
     try {
       for (const size of SIZES) results.push(await measure(setup, size))
@@ -223,9 +256,9 @@ async function main(): Promise<void> {
     }
   }
   console.log('')
-  console.log(`${'setup'.padEnd(36)} ${'payload'.padStart(8)} ${'msg/s'.padStart(10)} ${'lost'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`)
+  console.log(`${'setup'.padEnd(36)} ${'payload'.padStart(8)} ${'msg/s'.padStart(10)} ${'lost'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'bridge CPU µs/msg'.padStart(18)} ${'client CPU µs/msg'.padStart(18)}`)
   for (const r of results) {
-    console.log(`${r.setup.padEnd(36)} ${`${r.size} B`.padStart(8)} ${r.rate.toFixed(0).padStart(10)} ${String(r.lost).padStart(6)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`)
+    console.log(`${r.setup.padEnd(36)} ${`${r.size} B`.padStart(8)} ${r.rate.toFixed(0).padStart(10)} ${String(r.lost).padStart(6)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)} ${r.bridgeCpuUs.toFixed(1).padStart(18)} ${r.clientCpuUs.toFixed(1).padStart(18)}`)
   }
   for (const size of SIZES) {
     const ours = results.find((r) => r.size === size && r.setup.startsWith('PairKit'))
