@@ -17,19 +17,24 @@ import { twinCommand } from './twin'
 import { webCommand } from './web'
 
 export const COMMANDS: readonly Command[] = [
+  // Find and identify devices.
   portsCommand,
   probeCommand,
+  // Firmware: check it, write it, erase and read flash.
+  bundleInspectCommand,
   flashCommand,
   eraseCommand,
   readFlashCommand,
-  webCommand,
-  partitionTableToBinCommand,
-  partitionTableToCsvCommand,
-  nvsGenerateCommand,
-  nvsDumpCommand,
+  // Configure a pair.
   configPairCommand,
   configShowCommand,
+  // Formats, byte for byte as Espressif's tools write them.
+  nvsGenerateCommand,
+  nvsDumpCommand,
+  partitionTableToBinCommand,
+  partitionTableToCsvCommand,
+  // Run the bridge, a virtual device, or the UI.
   peerCommand,
-  bundleInspectCommand,
   twinCommand,
+  webCommand,
 ]
