@@ -6,6 +6,7 @@ import { PairKitError } from '../common/errors'
 import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
 import { NO_FAULTS, type FaultSpec } from './faults'
+import type { FirmwareQuirks } from './firmware/firmware'
 import { DeviceLink } from './transports/link'
 import { startRfc2217Transport } from './transports/rfc2217'
 import { startSocketTransport, type ListeningTransport } from './transports/socket'
@@ -24,7 +25,9 @@ export interface TwinOptions {
   boot?: BootMode
   faults?: FaultSpec
   wireTiming?: boolean
-  quirks?: 'intended' | 'stock'
+  quirks?: FirmwareQuirks
+  /** Deep-sleep length after a firmware setup error (default: random 0–19 s, as the firmware). */
+  deepSleepMs?: number
   logColours?: boolean
   onNote?: (text: string) => void
   onBroker?: (url: string) => void
@@ -77,6 +80,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       panicAfterMs: faults.panicAfterMs,
       bootloopMs: faults.bootloopMs,
       onBroker: options.onBroker,
+      deepSleepMs: options.deepSleepMs,
     },
   })
   const link = new DeviceLink(device, faults)

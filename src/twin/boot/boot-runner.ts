@@ -156,6 +156,7 @@ export function startBoot(ctx: BootContext): BootHandle {
       elfSha256: appDesc?.elfSha256,
       chip: ctx.chip,
       mac: ctx.mac,
+      flash: ctx.flash,
       options: ctx.firmware,
       log,
       print: (text) => ctx.device.print(text),

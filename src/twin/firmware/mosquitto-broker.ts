@@ -42,7 +42,9 @@ export async function startFirmwareBroker(host: string, port: number, events: Br
   events.log(`Opening ipv4 listen socket on port ${listenPort()}.`)
   events.log(`mosquitto version ${MOSQUITTO_VERSION} running`)
 
-  aedes.on('clientReady', (client) => {
+  // 'client' fires when the session is registered, before CONNACK goes out: mosquitto too logs
+  // the connection while handling CONNECT, so the line precedes the client's own "connected".
+  aedes.on('client', (client) => {
     const conn = client.conn as Partial<Socket>
     // mosquitto's protocol numbers: 1 = MQTT 3.1, 2 = 3.1.1, 5 = 5.0.
     const protocol = client.version === 5 ? 5 : client.version === 4 ? 2 : 1
