@@ -71,14 +71,17 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
   const timers: NodeJS.Timeout[] = []
   const later = (ms: number, run: () => void) => timers.push(setTimeout(() => !stopped && run(), ms))
   let logRank = LEVEL_RANK.I
+  /** In deep sleep nothing runs and nothing prints until the wake-up reset. */
+  let asleep = false
+  const silent = () => stopped || asleep
   // ESP-IDF's console turns every "\n" into "\r\n" (CONFIG_NEWLIB_STDOUT_LINE_ENDING_CRLF).
   const log = (level: EspLogLevel, tag: string, message: string) => {
-    if (!stopped && LEVEL_RANK[level] <= logRank) ctx.log(level, tag, message.replace(/\n/g, '\r\n'))
+    if (!silent() && LEVEL_RANK[level] <= logRank) ctx.log(level, tag, message.replace(/\n/g, '\r\n'))
   }
   // libjuice prints with printf (no colours on the ESP console, as the README sample shows).
   const juice = (level: JuiceLogLevel, file: string, line: number, message: string) =>
-    !stopped && ctx.print(formatJuiceLog({ level, seconds: ctx.uptimeMs() / 1000, file, line, message }) + '\r\n')
-  const raw = (text: string) => !stopped && ctx.print(text.replace(/\n/g, '\r\n') + '\r\n')
+    !silent() && ctx.print(formatJuiceLog({ level, seconds: ctx.uptimeMs() / 1000, file, line, message }) + '\r\n')
+  const raw = (text: string) => !silent() && ctx.print(text.replace(/\n/g, '\r\n') + '\r\n')
 
   if (ctx.projectName !== SERVERLESS_PROJECT) {
     ctx.log('W', TWIN_TAG, `this twin emulates only the ${SERVERLESS_PROJECT} firmware; app "${ctx.projectName ?? '?'}" does nothing here`)
@@ -113,7 +116,7 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
     const listeners = new Set<(message: LocalPublish) => void>()
     try {
       broker = await startFirmwareBroker(ctx.options.brokerHost, port, {
-        log: (message) => !stopped && ctx.print(`${seconds()}: ${message}\r\n`),
+        log: (message) => !silent() && ctx.print(`${seconds()}: ${message}\r\n`),
         publish: (message) => {
           // handle_message(): the re-publisher's own messages never cross (loop prevention, §2.5).
           if (stopped || message.clientId === 'local_mqtt') return
@@ -160,32 +163,39 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
       raw,
       onFailure(plan) {
         if (plan.then === 'restart') return ctx.restart('software')
-        // esp_deep_sleep(): the chip wakes with a reset (ROM: DEEPSLEEP_RESET; the twin's
-        // banner shows a software reset, as it has no deep-sleep cause).
+        // esp_deep_sleep(): the broker and its IoT network go away until the chip wakes with a
+        // reset (ROM: DEEPSLEEP_RESET; the twin's banner shows a software reset, as it has no
+        // deep-sleep cause).
+        asleep = true
+        shutDown()
         const sleepMs = ctx.options.deepSleepMs ?? Math.floor(Math.random() * 20) * 1000
         later(sleepMs, () => ctx.restart('software'))
       },
     })
-    if (stopped) void peer.close()
+    if (silent()) void peer.close()
+  }
+
+  function shutDown(): void {
+    const closingPeer = peer
+    const closingBroker = broker
+    peer = undefined
+    broker = undefined
+    const previous = shuttingDown.get(ctx.options)
+    shuttingDown.set(
+      ctx.options,
+      (async () => {
+        await previous
+        await closingPeer?.close().catch(() => undefined)
+        await closingBroker?.close().catch(() => undefined)
+      })(),
+    )
   }
 
   return {
     stop() {
       stopped = true
       for (const timer of timers) clearTimeout(timer)
-      const closingPeer = peer
-      const closingBroker = broker
-      peer = undefined
-      broker = undefined
-      const previous = shuttingDown.get(ctx.options)
-      shuttingDown.set(
-        ctx.options,
-        (async () => {
-          await previous
-          await closingPeer?.close().catch(() => undefined)
-          await closingBroker?.close().catch(() => undefined)
-        })(),
-      )
+      shutDown()
     },
   }
 }

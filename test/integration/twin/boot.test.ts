@@ -1,5 +1,5 @@
 // Booting into the app: ROM banner, second-stage bootloader and app lines derived from the
-// flash contents, the firmware's broker on loopback, the invalid-header loop, a panic.
+// flash contents, the firmware's settings and broker on loopback, the invalid-header loop, a panic.
 import { createHash } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
@@ -7,6 +7,9 @@ import path from 'node:path'
 import { connectAsync } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseImage } from '../../../src/common/app-image'
+import { configToNvsImage, defaultConfig } from '../../../src/common/config'
+import { startEmbeddedBroker } from '../../../src/main/peer/local-broker'
+import { startStunServer } from '../../../src/main/peer/stun-server'
 import { stripAnsi } from '../../../src/common/serverless/firmware-log'
 import { startTwin, type Twin } from '../../../src/twin'
 import { FlashMemory } from '../../../src/twin/flash'
@@ -33,10 +36,12 @@ function renamedApp(name: string): Uint8Array {
   return image
 }
 
-function writeFlash(file: string, app: Uint8Array | undefined): void {
+function writeFlash(file: string, app: Uint8Array | undefined, nvs?: Uint8Array): void {
   const flash = FlashMemory.open(file, 4 << 20)
   flash.program(0x1000, BOOTLOADER)
   flash.program(0x8000, TABLE)
+  // partitions_singleapp.bin: "nvs" at 0x9000.
+  if (nvs) flash.program(0x9000, nvs)
   if (app) flash.program(0x10000, app)
   flash.close()
 }
@@ -92,15 +97,20 @@ describe('twin boot', () => {
     expect(text).not.toContain('mosquitto')
   })
 
-  it('runs the serverless_mqtt firmware: a real broker on loopback, honest about the missing peer', async () => {
+  it('runs the serverless_mqtt firmware: settings from NVS, a real broker on loopback, the peer waiting for its partner', async () => {
     const file = `${dir}-b.bin`
-    writeFlash(file, renamedApp('serverless_mqtt'))
+    // Signalling on a local broker nobody else uses, so the peer waits in the handshake.
+    const signalling = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' })
+    const stun = await startStunServer({ host: '127.0.0.1' })
+    cleanups.push(() => signalling.close(), () => stun.close())
+    const config = { ...defaultConfig(), signallingUri: signalling.url, syncTopic: `/boot-test/${process.pid}/`, stunHost: '127.0.0.1', stunPort: stun.port }
+    writeFlash(file, renamedApp('serverless_mqtt'), configToNvsImage(config))
     cleanups.push(() => rmFile(file))
-    const { text, read } = await bootAndRead({ flashPath: file }, (t) => t.includes('peer not available'))
+    const { text, read } = await bootAndRead({ flashPath: file }, (t) => t.includes('Waiting for the other peer...'))
+    expect(text).toMatch(/I \(\d+\) smqtt: signalling mqtt:\/\/127\.0\.0\.1:\d+ topic \/boot-test\//)
     expect(text).toMatch(/^\d+: mosquitto version v2\.0\.20~9 starting\r$/m)
     const port = Number(/Opening ipv4 listen socket on port (\d+)\./.exec(text)?.[1])
     expect(port).toBeGreaterThan(0)
-    expect(text).toMatch(/E \(\d+\) serverless_mqtt1: peer not available in this twin build/)
     expect(text).not.toContain('Peer is connected')
     const client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'sensor-1' })
     await client.publishAsync('home/temp', '21.5')
