@@ -225,6 +225,27 @@ describe('twin firmware with a PairKit peer', () => {
   })
 })
 
+describe('twin firmware receive checks', () => {
+  it('forwards a payload shorter than its topic by default, and rejects it with the length-check quirk', async () => {
+    for (const quirks of ['intended', 'length-check'] as const) {
+      const { device, peer } = await pairWithPeer(quirks)
+      const [twinSub, peerPub] = await Promise.all([client(device.brokerUrl()), client(peer.brokerUrl)])
+      const atTwin = await collect(twinSub, 'site/#')
+      await peerPub.publishAsync('site/short-payload', 'ON', { qos: 0 })
+      await peerPub.publishAsync('site/long', 'a payload longer than its topic', { qos: 0 })
+      await until(() => atTwin.includes('site/long|a payload longer than its topic'), 5000, () => `the long message (${quirks}):\n${device.console()}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      if (quirks === 'intended') {
+        expect([...atTwin].sort()).toEqual(['site/long|a payload longer than its topic', 'site/short-payload|ON'])
+        expect(device.console()).not.toContain('Received invalid message')
+      } else {
+        expect(atTwin).toEqual(['site/long|a payload longer than its topic'])
+        expect(device.console()).toMatch(/E \(\d+\) serverless_mqtt: Received invalid message\r\n/)
+      }
+    }
+  }, 60_000)
+})
+
 describe('twin firmware with --quirks stock', () => {
   it('drops every received datagram with the stock line and still forwards local messages', async () => {
     const { device, peer } = await pairWithPeer('stock')
