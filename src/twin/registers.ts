@@ -20,11 +20,17 @@ export class RegisterFile {
     this.values.set(chip.macEfuse.low, words.low)
     // ESP32: the top 16 bits of word 2 hold the MAC CRC; esptool drops them. Keep them 0.
     this.values.set(chip.macEfuse.high, words.high)
+    const cal = chip.romXtalCalibration
+    if (cal) {
+      // RTCCALICFG1 keeps the cali value in bits 7..31.
+      this.values.set(cal.rtcCaliCfg1Reg, (cal.rtcCaliValue << 7) >>> 0)
+      this.values.set(cal.ck8mFreqEfuseReg, cal.ck8mFreq & 0xff)
+    }
   }
 
   read(address: number): number {
     const addr = address >>> 0
-    if (addr === this.chip.uartClkdivReg) return Math.round(this.chip.uartClockHz / this.currentBaud()) & 0xfffff
+    if (addr === this.chip.uartClkdivReg) return uartClkdiv(this.chip.uartClockHz, this.currentBaud())
     return this.values.get(addr) ?? 0
   }
 
@@ -44,4 +50,13 @@ export class RegisterFile {
     this.values.set(spi.base + spi.w0, result >>> 0)
     this.values.set(spi.base, this.read(spi.base) & ~SPI_CMD_USR)
   }
+}
+
+/**
+ * UART_CLKDIV as the ROM and ESP-IDF program it: clk*16/baud, integer part in bits 0..19,
+ * sixteenths in bits 20..23. esptool masks 0xFFFFF, so it sees the integer part only.
+ */
+export function uartClkdiv(clockHz: number, baud: number): number {
+  const sixteenths = Math.floor((clockHz * 16) / Math.max(1, baud))
+  return (((sixteenths & 0xf) << 20) | ((sixteenths >>> 4) & 0xfffff)) >>> 0
 }

@@ -40,6 +40,17 @@ export interface ChipDef {
   readonly uartClkdivReg: number
   /** Where the UART's clock comes from when the ROM runs: divider = clock / baud. */
   readonly uartClockHz: number
+  /**
+   * ESP32 only: the two words the ROM's own crystal estimate comes from (TIMG0 RTCCALICFG1
+   * cali value and eFuse CK8M_FREQ). esptool >= 4.5 reads them before CHANGE_BAUDRATE and
+   * sends baud * estimate / crystal, so a chip that answers 0 here gets asked for 0 baud.
+   */
+  readonly romXtalCalibration?: {
+    readonly rtcCaliCfg1Reg: number
+    readonly rtcCaliValue: number
+    readonly ck8mFreqEfuseReg: number
+    readonly ck8mFreq: number
+  }
   /** Flash offset of the second-stage bootloader. */
   readonly bootloaderOffset: number
   /** Built-in USB (Espressif VID 0x303A) product ids, if the chip has that peripheral. */

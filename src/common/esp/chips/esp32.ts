@@ -16,6 +16,9 @@ export const ESP32 = defineChip({
   uartClkdivReg: 0x3ff40014,
   // The ROM runs the APB bus from the 40 MHz crystal; esptool derives the crystal from this.
   uartClockHz: 40_000_000,
+  // Estimate = cali * 15625 * ck8m / 40 (esptool get_rom_cal_crystal_freq): 1280 and 80
+  // make it exactly 40 MHz, so the ROM's divider and the requested baud agree.
+  romXtalCalibration: { rtcCaliCfg1Reg: 0x3ff5f06c, rtcCaliValue: 1280, ck8mFreqEfuseReg: 0x3ff5a010, ck8mFreq: 80 },
   bootloaderOffset: 0x1000,
   usb: undefined,
   memoryMap: [
