@@ -145,7 +145,9 @@ export class Session {
   async withTarget<T>(fn: (target: ChipTarget, shim: never) => Promise<T>): Promise<{ value?: T; notes: string[] }> {
     const notes: string[] = []
     if (!this.target) return { notes }
-    const value = await fn(this.target, targetShim(this.loader, ROM_BAUD, notes) as never)
+    // The crystal estimate multiplies the UART divider by the baud the chip runs at now
+    // (the stub may have switched it), not the ROM's start rate.
+    const value = await fn(this.target, targetShim(this.loader, this.link.baudRate, notes) as never)
     return { value, notes }
   }
 
