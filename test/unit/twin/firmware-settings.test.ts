@@ -104,7 +104,10 @@ describe('firmware settings from NVS', () => {
       if (kind === 0) image = Uint8Array.from({ length: 0x1000 * (1 + Math.floor(next() * 6)) }, () => Math.floor(next() * 256))
       else if (kind === 1) {
         image = new Uint8Array(good)
-        for (let flips = 0; flips < 1 + Math.floor(next() * 40); flips++) image[Math.floor(next() * image.length)] ^= 1 << Math.floor(next() * 8)
+        for (let flips = 0; flips < 1 + Math.floor(next() * 40); flips++) {
+          const at = Math.floor(next() * image.length)
+          image[at] = (image[at] ?? 0) ^ (1 << Math.floor(next() * 8))
+        }
       } else image = good.slice(0, Math.floor(next() * good.length))
       const settings = settingsFromNvsImage(image)
       expect(settings.config.role === 1 || settings.config.role === 2).toBe(true)
