@@ -40,9 +40,8 @@ export class IceLink {
     readonly localCandidateLines: string[],
   ) {
     this.filterDataSources()
-    connection.onData.subscribe((data) => {
-      for (const listener of this.dataListeners) listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-    })
+    // Data that still takes werift's path (a TURN relay pair) arrives here.
+    connection.onData.subscribe((data) => this.deliver(data))
     connection.stateChanged.subscribe((state) => {
       // werift reports "completed" when gathering ends, "connected" once a pair is nominated,
       // "failed" when consent expires; older versions also used "disconnected".
@@ -154,9 +153,25 @@ export class IceLink {
     return this.selectedPair ?? { local: '?', remote: '?' }
   }
 
-  /** Resolves without sending when no pair is nominated or consent has expired (werift semantics). */
-  send(datagram: Uint8Array): Promise<void> {
-    return this.connection.send(Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength))
+  /**
+   * Sends one data datagram on the selected pair; does nothing when no pair is nominated or
+   * consent has expired (werift semantics). On a direct UDP pair it goes straight to the pair's
+   * socket: werift's send() costs an async call and a promise per datagram for the same syscall.
+   * onError hears of failures werift reports (TURN); a lost UDP datagram is not reported.
+   */
+  send(datagram: Uint8Array, onError?: (error: unknown) => void): void {
+    const pair = this.connection.nominated
+    if (!pair || !(this.connection as unknown as ConsentGate).canSendApplicationData()) return
+    const socket = udpSocketOf(pair.protocol)
+    if (socket) {
+      const [host, port] = pair.remoteAddr
+      // No callback: a failed UDP send is a lost datagram, which the wrap protocol tolerates.
+      socket.send(datagram, port, host)
+      pair.packetsSent++
+      pair.bytesSent += datagram.length
+    } else {
+      this.connection.send(Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength)).catch(onError ?? (() => undefined))
+    }
   }
 
   async close(): Promise<void> {
@@ -187,15 +202,50 @@ export class IceLink {
             for (const listener of this.foreignListeners) listener(`${addr[0]}:${addr[1]}`, data.length)
             return
           }
+          // Data on the selected pair's own socket goes straight to the bridge. werift would try
+          // to parse it as STUN and pass it through two Event dispatches, each starting an async
+          // loop (a promise) per datagram. STUN (checks, consent) still goes to werift below.
+          if (pair.protocol === protocol && udpSocketOf(protocol)) {
+            pair.packetsReceived++
+            pair.bytesReceived += data.length
+            this.deliver(data)
+            return
+          }
         }
         ;(original as (data: Buffer, addr: [string, number]) => void)(data, addr)
       }
     }
   }
 
+  private deliver(data: Buffer): void {
+    const datagram = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    for (const listener of this.dataListeners) listener(datagram)
+  }
+
   private fireState(state: IceLinkState): void {
     for (const listener of [...this.stateListeners]) listener(state)
   }
+}
+
+/** werift's consent-to-send check (RFC 7675), private in its typings. */
+interface ConsentGate {
+  canSendApplicationData(): boolean
+}
+
+interface DatagramSocket {
+  send(message: Uint8Array, port: number, address: string): void
+}
+
+/**
+ * The UDP socket behind a werift protocol when datagrams to the pair's remote go out on it as
+ * they are: a StunProtocol over UDP. TURN relays (which wrap data) and TCP give undefined.
+ * werift internals, shape checked: a werift update that changes them falls back to its send().
+ */
+function udpSocketOf(protocol: unknown): DatagramSocket | undefined {
+  const candidate = protocol as { type?: unknown; transport?: { type?: unknown; closed?: unknown; socket?: { send?: unknown } } } | undefined
+  const transport = candidate?.transport
+  if (candidate?.type !== 'stun' || transport?.type !== 'udp' || transport.closed === true) return undefined
+  return typeof transport.socket?.send === 'function' ? (transport.socket as DatagramSocket) : undefined
 }
 
 /** libjuice's test (§4.7): top two bits zero and the magic cookie at bytes 4–7. */
