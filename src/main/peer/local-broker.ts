@@ -1,7 +1,7 @@
 // The local side of the bridge: an embedded aedes broker (like the ESP's own mosquitto), or an
 // existing broker PairKit joins as a client. Either way it reports every PUBLISH from a local
 // client and republishes what comes from the peer at QoS 0 without retain (reference §2.4).
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { Aedes } from 'aedes'
 import { connect, type MqttClient } from 'mqtt'
 import { PairKitError } from '../../common/errors'
@@ -38,6 +38,8 @@ export async function startEmbeddedBroker(options: { port: number; host?: string
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const listeners = new Set<(message: LocalPublish) => void>()
+  const writes = new WriteCoalescer()
+  server.on('connection', (socket: Socket) => writes.track(socket))
   aedes.on('publish', (packet, client) => {
     // Like the mosquitto hook: only PUBLISHes from clients; the broker's own ($SYS, our
     // republishes, which have no client) never cross. The re-publisher's id never crosses either.
@@ -51,13 +53,58 @@ export async function startEmbeddedBroker(options: { port: number; host?: string
     embedded: true,
     onPublish: (listener) => void listeners.add(listener),
     republish(topic, payload) {
-      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined)
+      writes.hold()
+      // A view, not a copy: each datagram arrives in its own buffer.
+      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), qos: 0, retain: false, dup: false }, () => undefined)
+      writes.flushAfterQueuedDeliveries()
     },
     async close() {
       listeners.clear()
+      writes.flushNow()
       await new Promise<void>((resolve) => aedes.close(() => resolve()))
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
+  }
+}
+
+/**
+ * Datagrams from the peer arrive one per callback, in bursts (libuv reads up to 32 per poll).
+ * aedes delivers each republished message in its own setImmediate and writes it to every
+ * subscriber's socket at once, so without this each message costs the subscriber a TCP write
+ * syscall (and its reader a wake-up): most of a busy peer's time. While a burst is being
+ * republished the clients' sockets are corked, and they are uncorked by an immediate that is
+ * kept behind the last delivery queued, so one burst leaves as one write per subscriber, in
+ * the same event-loop turn (no timer, no added latency beyond the burst itself).
+ */
+class WriteCoalescer {
+  private readonly sockets = new Set<Socket>()
+  private corked: Socket[] = []
+  private flush: NodeJS.Immediate | undefined
+
+  track(socket: Socket): void {
+    this.sockets.add(socket)
+    socket.once('close', () => this.sockets.delete(socket))
+  }
+
+  /** Cork every client socket, once per burst. */
+  hold(): void {
+    if (this.flush) return
+    this.corked = [...this.sockets]
+    for (const socket of this.corked) socket.cork()
+  }
+
+  /** (Re)queue the uncork behind the deliveries aedes queued so far (immediates run in order). */
+  flushAfterQueuedDeliveries(): void {
+    if (this.flush) clearImmediate(this.flush)
+    this.flush = setImmediate(this.flushNow)
+  }
+
+  readonly flushNow = (): void => {
+    if (this.flush) clearImmediate(this.flush)
+    this.flush = undefined
+    const corked = this.corked
+    this.corked = []
+    for (const socket of corked) if (!socket.destroyed) socket.uncork()
   }
 }
 
@@ -88,7 +135,7 @@ export async function connectExternalBroker(url: string, clientId: string = SERV
     embedded: false,
     onPublish: (listener) => void listeners.add(listener),
     republish(topic, payload) {
-      client.publish(topic, Buffer.from(payload), { qos: 0, retain: false })
+      client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 0, retain: false })
     },
     async close() {
       listeners.clear()
