@@ -104,6 +104,8 @@ export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) =>
     options.iceControlling = iceRole === 'controlling'
   }
   if (values['firmware-log'] && firmwareSink) options.firmwareLog = firmwareSink
+  // --quiet drops the per-message events anyway: then the peer does not build them at all.
+  if (values.quiet === true) options.messageEvents = false
   return options
 }
 

@@ -14,10 +14,13 @@ import type { z } from 'zod'
 export type ReceiveCheck = 'exact' | 'stock-firmware'
 
 const textDecoder = new TextDecoder()
+const textEncoder = new TextEncoder()
+const TOPIC_CACHE_ENTRIES = 1024
 
 export class MessageBridge {
   private link: IceLink | undefined
   private unsubscribeData: (() => void) | undefined
+  private readonly encodedTopics = new Map<string, Uint8Array>()
 
   constructor(
     private readonly broker: LocalBroker,
@@ -25,6 +28,8 @@ export class MessageBridge {
     private readonly emit: (event: PeerEventInput) => void,
     private readonly fw: FirmwareConsole,
     private readonly receiveCheck: ReceiveCheck = 'exact',
+    /** Per-message events; a busy bridge without a listener for them skips building them. */
+    private readonly messageEvents = true,
   ) {
     broker.onPublish((message) => this.forward(message))
   }
@@ -54,7 +59,7 @@ export class MessageBridge {
     const link = this.link
     // The firmware neither forwards nor queues before the link is up (§2.6).
     if (!link || !link.isConnected) return this.drop('to-peer', 'not-linked', message.payload.length, message.topic, 'no ICE link yet: the message is not forwarded and not queued')
-    const wrapped = encodeWrap(message.topic, message.payload)
+    const wrapped = encodeWrap(this.topicBytes(message.topic), message.payload)
     if (!wrapped.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, wrapped.detail)
     const bytes = wrapped.bytes
     if (bytes.length > SERVERLESS.MAX_WRAPPED_BYTES) {
@@ -65,13 +70,12 @@ export class MessageBridge {
       this.stats.oversizeWarnings++
       this.emit({ type: 'warning', code: 'datagram-large', message: `${bytes.length}-byte datagram on "${message.topic}": an ESP32 likely cannot receive datagrams above about 1200 bytes (no IP reassembly)` })
     }
-    const topicLen = new TextEncoder().encode(message.topic).length + 1
-    const stockDrop = stockFirmwareRejects(topicLen, bytes.length)
+    const stockDrop = stockFirmwareRejects(topicLenOf(bytes), bytes.length)
     if (stockDrop) this.stats.stockFirmwareWillDrop++
-    link.send(bytes).catch((error: unknown) => this.noteError(error))
+    link.send(bytes, this.noteSendError)
     this.stats.messagesToPeer++
     this.stats.bytesToPeer += bytes.length
-    this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: bytes.length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
+    if (this.messageEvents) this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: bytes.length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
   }
 
   private receive(datagram: Uint8Array): void {
@@ -80,8 +84,7 @@ export class MessageBridge {
       this.fw.bridge('E', FIRMWARE_MESSAGES.invalidMessage)
       return this.drop('from-peer', 'malformed', datagram.length, undefined, `${decoded.reason}: ${decoded.detail}`)
     }
-    const topicLen = new TextEncoder().encode(decoded.topic).length + 1
-    if (this.receiveCheck === 'stock-firmware' && stockFirmwareRejects(topicLen, datagram.length)) {
+    if (this.receiveCheck === 'stock-firmware' && stockFirmwareRejects(topicLenOf(datagram), datagram.length)) {
       this.fw.bridge('E', FIRMWARE_MESSAGES.invalidMessage)
       return this.drop('from-peer', 'malformed', datagram.length, decoded.topic, 'payload shorter than topic + NUL: the stock firmware\'s receiver check rejects it')
     }
@@ -96,7 +99,7 @@ export class MessageBridge {
     }
     this.stats.messagesFromPeer++
     this.stats.bytesFromPeer += datagram.length
-    this.emit({ type: 'message', direction: 'from-peer', topic: decoded.topic, bytes: datagram.length })
+    if (this.messageEvents) this.emit({ type: 'message', direction: 'from-peer', topic: decoded.topic, bytes: datagram.length })
   }
 
   private drop(direction: 'to-peer' | 'from-peer', reason: z.infer<typeof DropReasonSchema>, bytes: number, topic: string | undefined, detail: string): void {
@@ -104,9 +107,25 @@ export class MessageBridge {
     this.emit({ type: 'drop', direction, reason, bytes, ...(topic !== undefined ? { topic } : {}), detail })
   }
 
-  private noteError(error: unknown): void {
+  private readonly noteSendError = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error)
     this.stats.lastError = message
     this.emit({ type: 'error', code: 'SEND_FAILED', message })
   }
+
+  /** A bridge sees the same few topics over and over: encode each once (bounded cache). */
+  private topicBytes(topic: string): Uint8Array {
+    let bytes = this.encodedTopics.get(topic)
+    if (!bytes) {
+      if (this.encodedTopics.size >= TOPIC_CACHE_ENTRIES) this.encodedTopics.clear()
+      bytes = textEncoder.encode(topic)
+      this.encodedTopics.set(topic, bytes)
+    }
+    return bytes
+  }
+}
+
+/** topic_len (u16 LE, including the NUL) of a datagram whose header decoding already accepted. */
+function topicLenOf(datagram: Uint8Array): number {
+  return (datagram[0] as number) | ((datagram[1] as number) << 8)
 }

@@ -39,6 +39,8 @@ export interface PeerOptions {
   /** Receives the firmware's own console lines (ESP-IDF and libjuice formats), for the twin. */
   firmwareLog?: FirmwareLineSink
   receiveCheck?: ReceiveCheck
+  /** Fire a "message" event per message crossing (default true); off for busy bridges. */
+  messageEvents?: boolean
   /** Pause before signalling again after a failure (the firmware deep-sleeps 0–19 s). */
   retryDelayMs?: number
   iceTimeoutMs?: number
@@ -66,7 +68,7 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
   const brokerOption = options.broker ?? { kind: 'embedded', port: 1883 }
   const broker: LocalBroker =
     brokerOption.kind === 'embedded' ? await startEmbeddedBroker(brokerOption) : brokerOption.kind === 'external' ? await connectExternalBroker(brokerOption.url) : brokerOption.broker
-  const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck)
+  const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck, options.messageEvents ?? true)
   const controller = new AbortController()
   let currentLink: IceLink | undefined
   const running = runLoop()
