@@ -3,7 +3,7 @@
 // mosquitto's own bridge over TCP. QoS 0, 64-byte and 1-KiB payloads. Not a timed test.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -14,6 +14,7 @@ import { startEmbeddedBroker } from '../src/main/peer/local-broker'
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000)
 /** Messages in flight at once, so throughput is what the path sustains without overrunning it. */
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64)
 const SIZES = [64, 1024]
@@ -134,7 +135,14 @@ async function client(url: string): Promise<MqttClient> {
     try {
       return await new Promise<MqttClient>((resolve, reject) => {
         const c = connect(url, { reconnectPeriod: 0, protocolVersion: 4 })
-        c.once('connect', () => resolve(c))
+        c.once('connect', () => {
+          // The measuring clients must not add delay of their own: with Nagle, a burst of small
+          // PUBLISHes waits for the broker's delayed ACK (40 ms on Linux) whenever an earlier
+          // segment is unacknowledged, and whether that happens depends on each broker's read
+          // timing, not on its bridge. Both setups get the same clients.
+          ;(c.stream as Socket).setNoDelay(true)
+          resolve(c)
+        })
         c.once('error', (error) => (c.end(true), reject(error)))
       })
     } catch (error) {
@@ -165,36 +173,17 @@ async function measure(setup: Setup, size: number): Promise<Result> {
   await sub.subscribeAsync(topic, { qos: 0 })
   await sleep(200)
 
+  // Warm-up, not timed: the peers' JavaScript is compiled by the JIT during its first thousands
+  // of messages, which a long-running bridge has long done; mosquitto needs none but gets the same.
+  await pump(pub, sub, topic, Buffer.alloc(size, 0x61), WARMUP)
+
   // Throughput: a window of in-flight messages; whatever does not arrive is counted as lost.
-  const payload = Buffer.alloc(size, 0x61)
-  let received = 0
-  let sent = 0
-  let presumedLost = 0
-  let wake: (() => void) | undefined
-  sub.on('message', () => {
-    received++
-    wake?.()
-  })
-  const started = performance.now()
   const bridgeCpuBefore = cpuSeconds(setup.pids)
   const clientCpuBefore = process.cpuUsage()
-  while (sent < MESSAGES) {
-    if (sent - received - presumedLost >= WINDOW) {
-      const progressed = await Promise.race([new Promise<boolean>((resolve) => (wake = () => resolve(true))), sleep(200).then(() => false)])
-      wake = undefined
-      // A lost datagram never arrives: after 200 ms of silence count the window as lost.
-      if (!progressed) presumedLost = sent - received
-      continue
-    }
-    pub.publish(topic, payload, { qos: 0 })
-    sent++
-  }
-  await waitUntil(() => received >= MESSAGES, 1000, 'the last messages').catch(() => undefined)
-  const elapsed = (performance.now() - started) / 1000
+  const { received, elapsed } = await pump(pub, sub, topic, Buffer.alloc(size, 0x61), MESSAGES)
   const bridgeCpu = cpuSeconds(setup.pids) - bridgeCpuBefore
   const clientCpu = process.cpuUsage(clientCpuBefore)
   const lost = MESSAGES - Math.min(received, MESSAGES)
-  sub.removeAllListeners('message')
 
   // Latency: one message at a time, timestamp inside the payload.
   const samples: number[] = []
@@ -231,6 +220,40 @@ function cpuSeconds(pids: number[]): number {
   return ticks / 100 // USER_HZ is 100 on Linux
 }
 
+/**
+ * Publishes `count` messages on A keeping at most WINDOW in flight, and counts arrivals on B.
+ * Elapsed time runs to the last arrival (or to the moment the rest is given up as lost).
+ */
+async function pump(pub: MqttClient, sub: MqttClient, topic: string, payload: Buffer, count: number): Promise<{ received: number; elapsed: number }> {
+  let received = 0
+  let sent = 0
+  let presumedLost = 0
+  let lastArrival = performance.now()
+  let wake: (() => void) | undefined
+  const onMessage = (arrivedOn: string) => {
+    if (arrivedOn !== topic) return
+    received++
+    lastArrival = performance.now()
+    wake?.()
+  }
+  sub.on('message', onMessage)
+  const started = performance.now()
+  while (sent < count) {
+    if (sent - received - presumedLost >= WINDOW) {
+      const progressed = await Promise.race([new Promise<boolean>((resolve) => (wake = () => resolve(true))), sleep(200).then(() => false)])
+      wake = undefined
+      // A lost datagram never arrives: after 200 ms of silence count the window as lost.
+      if (!progressed) presumedLost = sent - received
+      continue
+    }
+    pub.publish(topic, payload, { qos: 0 })
+    sent++
+  }
+  await waitUntil(() => received >= count, 1000, 'the last messages').catch(() => (lastArrival = performance.now()))
+  sub.removeListener('message', onMessage)
+  return { received, elapsed: (lastArrival - started) / 1000 }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
@@ -244,7 +267,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples`)
+  console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run after ${WARMUP} untimed (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples`)
   const results: Result[] = []
   const makers = [pairkitSetup, mosquittoSetup].filter((make) => !ONLY || make.name.toLowerCase().startsWith(ONLY))
   for (const make of makers) {
