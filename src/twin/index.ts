@@ -7,6 +7,7 @@ import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
 import { NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
+import type { TwinNetwork } from './firmware/network-policy'
 import { DeviceLink } from './transports/link'
 import { startRfc2217Transport } from './transports/rfc2217'
 import { startSocketTransport, type ListeningTransport } from './transports/socket'
@@ -28,6 +29,8 @@ export interface TwinOptions {
   quirks?: FirmwareQuirks
   /** Deep-sleep length after a firmware setup error (default: random 0–19 s, as the firmware). */
   deepSleepMs?: number
+  /** What the firmware may connect to: loopback only (default), or any configured server. */
+  network?: TwinNetwork
   logColours?: boolean
   onNote?: (text: string) => void
   onBroker?: (url: string) => void
@@ -81,6 +84,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       bootloopMs: faults.bootloopMs,
       onBroker: options.onBroker,
       deepSleepMs: options.deepSleepMs,
+      network: options.network ?? 'loopback',
     },
   })
   const link = new DeviceLink(device, faults)

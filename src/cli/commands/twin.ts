@@ -10,7 +10,7 @@ export const twinCommand: Command = {
   name: 'twin',
   summary: 'Run a virtual ESP32 that esptool and PairKit can flash, reset and monitor.',
   usage:
-    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--no-wire-timing] [--quirks stock] [--json]',
+    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--no-wire-timing] [--quirks stock] [--network loopback|any] [--json]',
   help: `
 Runs a virtual chip that speaks the ROM serial bootloader (and esptool's stub after a stub
 upload) and boots from its flash like a board: ROM banner, bootloader, app, firmware.
@@ -29,6 +29,9 @@ The first stdout line is the URL to connect to (a JSON object with --json).
   --faults SPEC        drop=P,corrupt=P,stall=P,disconnect-after=BYTES,panic[=S],bootloop=S,seed=N
   --no-wire-timing     do not pace bytes at the baud rate (fast tests)
   --quirks stock       reproduce the example firmware's known receive bugs
+  --network MODE       loopback (default): the firmware connects only to servers on this
+                       computer and says what it skipped; any: to the servers its settings
+                       name, wherever they are (the example's defaults are public servers)
   --json               print {"url": …} as one JSON line
 
 Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0.1:0`,
@@ -43,6 +46,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     faults: { type: 'string' },
     'no-wire-timing': { type: 'boolean' },
     quirks: { type: 'string' },
+    network: { type: 'string' },
   },
   async run({ values, out, signal }) {
     const chip = values.chip
@@ -56,6 +60,8 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     if (boot !== 'download' && boot !== 'app') throw new UsageError('--boot must be download or app')
     const quirks = values.quirks ?? 'intended'
     if (quirks !== 'stock' && quirks !== 'intended') throw new UsageError('--quirks takes "stock"')
+    const network = values.network ?? 'loopback'
+    if (network !== 'loopback' && network !== 'any') throw new UsageError('--network takes "loopback" or "any"')
     const faults = parseFaults(typeof values.faults === 'string' ? values.faults : undefined)
 
     const twin = await startTwin({
@@ -69,6 +75,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
       faults,
       wireTiming: values['no-wire-timing'] !== true,
       quirks,
+      network,
       onNote: (text) => out.error(text),
     })
     out.result({ url: twin.url, chip: twin.chip.id, seed: faults.seed }, () => twin.url)

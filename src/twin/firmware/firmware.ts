@@ -2,6 +2,7 @@
 // settings from NVS (the firmware contract), the local broker (the "IoT network"), the peer
 // (PairKit's own, speaking the firmware's lines), the forwarding client. The twin has no
 // radio, and says so; nothing claims success that did not happen.
+import { checkReach, type TwinNetwork } from './network-policy'
 import type { ChipDef } from '../../common/esp/chips'
 import { formatJuiceLog, type EspLogLevel, type JuiceLogLevel } from '../../common/serverless/firmware-log'
 import type { LocalPublish } from '../../main/peer/local-broker'
@@ -34,6 +35,8 @@ export interface FirmwareOptions {
   deepSleepMs?: number
   /** Called once the broker listens, so a caller can find the twin's IoT network. */
   onBroker?: (url: string) => void
+  /** Loopback only (the default), or the configured servers wherever they are. */
+  network?: TwinNetwork
 }
 
 export interface FirmwareContext {
@@ -148,8 +151,13 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
       log('E', TWIN_TAG, `the ${config.peerLibrary} (esp-peer) variant is not emulated; no peer link`)
       return
     }
+    const reach = checkReach(config, ctx.options.network ?? 'loopback')
+    for (const line of reach.lines) log(line.level, TWIN_TAG, line.message)
+    if (!reach.signalling) return
     peer = await runFirmwarePeer({
       config,
+      useStun: reach.stun,
+      useTurn: reach.turn,
       receive: ctx.options.quirks === 'stock' ? 'drop-all' : 'forward',
       stockLengthCheck: ctx.options.quirks !== 'intended',
       brokerUrl,

@@ -13,6 +13,9 @@ import { classifyPeerError, failurePlan, type FailurePlan } from './peer-failure
 
 export interface PeerRunContext {
   config: DeviceConfig
+  /** Whether the STUN and TURN servers may be contacted (network-policy.ts). */
+  useStun: boolean
+  useTurn: boolean
   receive: ReceiveQuirk
   /** Apply the stock firmware's receiver length check (reference §5.3). */
   stockLengthCheck: boolean
@@ -71,8 +74,8 @@ export async function runFirmwarePeer(ctx: PeerRunContext): Promise<PeerRun> {
     role: config.role,
     signalUrl: config.signallingUri,
     topicPrefix: config.syncTopic,
-    stun: { host: config.stunHost, port: config.stunPort },
-    ...(config.turnHost ? { turn: { host: config.turnHost, port: config.turnPort, username: config.turnUser, password: config.turnPassword } } : {}),
+    ...(ctx.useStun ? { stun: { host: config.stunHost, port: config.stunPort } } : {}),
+    ...(ctx.useTurn && config.turnHost ? { turn: { host: config.turnHost, port: config.turnPort, username: config.turnUser, password: config.turnPassword } } : {}),
     broker: { kind: 'provided', broker },
     bind: ctx.station,
     firmwareLog: (line) => !failed && console.line(line),
