@@ -66,8 +66,10 @@ if [ -z "$ESPTOOL" ]; then
 fi
 echo "== esptool: $($ESPTOOL version 2>/dev/null | tail -1) =="
 
-head -c 65536 /dev/urandom >"$WORK/a.bin"
-head -c 100000 /dev/urandom >"$WORK/b.bin"
+# Random data that does not start with 0xE9: esptool parses a file starting with the image
+# magic as a firmware image, which random bytes are not.
+{ printf '\000'; head -c 65535 /dev/urandom; } >"$WORK/a.bin"
+{ printf '\000'; head -c 99999 /dev/urandom; } >"$WORK/b.bin"
 for URL in "$RFC_URL" "$SOCK_URL"; do
   run() { echo "+ esptool --port $URL $*"; $ESPTOOL --chip "$CHIP" --port "$URL" "$@"; }
   run chip_id
