@@ -45,20 +45,33 @@ export function stockFirmwareRejects(topicLenWithNul: number, datagramBytes: num
 }
 
 export function encodeWrap(topic: string | Uint8Array, payload: Uint8Array): WrapEncodeResult {
+  const header = encodeWrapHeader(topic, payload.length)
+  if (!header.ok) return header
+  const bytes = new Uint8Array(header.bytes.length + payload.length)
+  bytes.set(header.bytes)
+  bytes.set(payload, header.bytes.length)
+  return { ok: true, bytes }
+}
+
+/**
+ * Everything of the wrap before the payload: both lengths, the topic, its NUL and the padding.
+ * Header followed by the payload is byte for byte encodeWrap's datagram; a sender that can send
+ * the two as one datagram (scatter-gather) thus never copies the payload.
+ */
+export function encodeWrapHeader(topic: string | Uint8Array, payloadLength: number): WrapEncodeResult {
   const topicBytes = typeof topic === 'string' ? encoder.encode(topic) : topic
   if (topicBytes.length === 0) return { ok: false, reason: 'topic-empty', detail: 'MQTT topics are never empty' }
   if (topicBytes.includes(0)) return { ok: false, reason: 'topic-contains-nul', detail: 'the firmware reads the topic as a C string' }
   const topicLen = topicBytes.length + 1
-  if (topicLen > 0xffff || payload.length > 0xffff) {
-    return { ok: false, reason: 'field-overflow', detail: `topic_len ${topicLen} or data_len ${payload.length} exceeds 65535` }
+  if (topicLen > 0xffff || payloadLength > 0xffff) {
+    return { ok: false, reason: 'field-overflow', detail: `topic_len ${topicLen} or data_len ${payloadLength} exceeds 65535` }
   }
-  const bytes = new Uint8Array(wrappedLength(topicBytes.length, payload.length))
+  const bytes = new Uint8Array(SERVERLESS.WRAP_HEADER_BYTES + align4(topicLen))
   const view = new DataView(bytes.buffer)
   view.setUint16(0, topicLen, true)
-  view.setUint16(2, payload.length, true)
+  view.setUint16(2, payloadLength, true)
   bytes.set(topicBytes, 4)
   // NUL and padding stay zero (the firmware leaves padding unzeroed; any value is valid).
-  bytes.set(payload, 4 + align4(topicLen))
   return { ok: true, bytes }
 }
 
@@ -87,7 +100,8 @@ export function decodeWrap(datagram: Uint8Array): WrapDecodeResult {
     return fail('topic-not-utf8', 'MQTT topics are UTF-8')
   }
   const start = 4 + align4(topicLen)
-  return { ok: true, topic, payload: datagram.slice(start, start + dataLen) }
+  // A view, not a copy: a received datagram is its own buffer. Copy it to keep it past a reuse.
+  return { ok: true, topic, payload: datagram.subarray(start, start + dataLen) }
 }
 
 function fail(reason: WrapDecodeError, detail: string): WrapDecodeResult {

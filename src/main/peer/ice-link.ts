@@ -157,20 +157,23 @@ export class IceLink {
    * Sends one data datagram on the selected pair; does nothing when no pair is nominated or
    * consent has expired (werift semantics). On a direct UDP pair it goes straight to the pair's
    * socket: werift's send() costs an async call and a promise per datagram for the same syscall.
+   * `datagram` may come in parts (header, payload), sent as one datagram without joining them.
    * onError hears of failures werift reports (TURN); a lost UDP datagram is not reported.
    */
-  send(datagram: Uint8Array, onError?: (error: unknown) => void): void {
+  send(datagram: Uint8Array | readonly Uint8Array[], onError?: (error: unknown) => void): void {
     const pair = this.connection.nominated
     if (!pair || !(this.connection as unknown as ConsentGate).canSendApplicationData()) return
     const socket = udpSocketOf(pair.protocol)
     if (socket) {
       const [host, port] = pair.remoteAddr
       // No callback: a failed UDP send is a lost datagram, which the wrap protocol tolerates.
+      // Parts go out through sendmsg's scatter-gather list, as one datagram.
       socket.send(datagram, port, host)
       pair.packetsSent++
-      pair.bytesSent += datagram.length
+      pair.bytesSent += byteLength(datagram)
     } else {
-      this.connection.send(Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength)).catch(onError ?? (() => undefined))
+      const whole = isParts(datagram) ? Buffer.concat(datagram) : Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength)
+      this.connection.send(whole).catch(onError ?? (() => undefined))
     }
   }
 
@@ -233,7 +236,18 @@ interface ConsentGate {
 }
 
 interface DatagramSocket {
-  send(message: Uint8Array, port: number, address: string): void
+  send(message: Uint8Array | readonly Uint8Array[], port: number, address: string): void
+}
+
+function isParts(datagram: Uint8Array | readonly Uint8Array[]): datagram is readonly Uint8Array[] {
+  return Array.isArray(datagram)
+}
+
+function byteLength(datagram: Uint8Array | readonly Uint8Array[]): number {
+  if (!isParts(datagram)) return datagram.length
+  let length = 0
+  for (const part of datagram) length += part.length
+  return length
 }
 
 /**

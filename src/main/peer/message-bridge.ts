@@ -2,7 +2,7 @@
 // with its limits: >4096 bytes refused, >~1200 bytes warned, malformed datagrams dropped, and
 // messages the stock firmware's receiver would drop counted (reference §5, §9).
 import { SERVERLESS } from '../../common/serverless/constants'
-import { decodeWrap, encodeWrap, stockFirmwareRejects } from '../../common/serverless/datagram-wrap'
+import { decodeWrap, encodeWrapHeader, stockFirmwareRejects } from '../../common/serverless/datagram-wrap'
 import { FIRMWARE_MESSAGES } from '../../common/serverless/firmware-log'
 import type { DropReasonSchema, PeerEventInput, PeerStats } from '../../common/serverless/peer-events'
 import type { FirmwareConsole } from './firmware-console'
@@ -59,23 +59,24 @@ export class MessageBridge {
     const link = this.link
     // The firmware neither forwards nor queues before the link is up (§2.6).
     if (!link || !link.isConnected) return this.drop('to-peer', 'not-linked', message.payload.length, message.topic, 'no ICE link yet: the message is not forwarded and not queued')
-    const wrapped = encodeWrap(this.topicBytes(message.topic), message.payload)
-    if (!wrapped.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, wrapped.detail)
-    const bytes = wrapped.bytes
-    if (bytes.length > SERVERLESS.MAX_WRAPPED_BYTES) {
+    // Header and payload leave as one datagram from two buffers: the payload is never copied.
+    const header = encodeWrapHeader(this.topicBytes(message.topic), message.payload.length)
+    if (!header.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, header.detail)
+    const length = header.bytes.length + message.payload.length
+    if (length > SERVERLESS.MAX_WRAPPED_BYTES) {
       this.fw.bridge('E', FIRMWARE_MESSAGES.messageTooLong)
-      return this.drop('to-peer', 'too-long', bytes.length, message.topic, `${bytes.length} bytes wrapped; the firmware's limit is ${SERVERLESS.MAX_WRAPPED_BYTES}`)
+      return this.drop('to-peer', 'too-long', length, message.topic, `${length} bytes wrapped; the firmware's limit is ${SERVERLESS.MAX_WRAPPED_BYTES}`)
     }
-    if (bytes.length > SERVERLESS.WARN_WRAPPED_BYTES) {
+    if (length > SERVERLESS.WARN_WRAPPED_BYTES) {
       this.stats.oversizeWarnings++
-      this.emit({ type: 'warning', code: 'datagram-large', message: `${bytes.length}-byte datagram on "${message.topic}": an ESP32 likely cannot receive datagrams above about 1200 bytes (no IP reassembly)` })
+      this.emit({ type: 'warning', code: 'datagram-large', message: `${length}-byte datagram on "${message.topic}": an ESP32 likely cannot receive datagrams above about 1200 bytes (no IP reassembly)` })
     }
-    const stockDrop = stockFirmwareRejects(topicLenOf(bytes), bytes.length)
+    const stockDrop = stockFirmwareRejects(topicLenOf(header.bytes), length)
     if (stockDrop) this.stats.stockFirmwareWillDrop++
-    link.send(bytes, this.noteSendError)
+    link.send([header.bytes, message.payload], this.noteSendError)
     this.stats.messagesToPeer++
-    this.stats.bytesToPeer += bytes.length
-    if (this.messageEvents) this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: bytes.length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
+    this.stats.bytesToPeer += length
+    if (this.messageEvents) this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
   }
 
   private receive(datagram: Uint8Array): void {
@@ -125,7 +126,7 @@ export class MessageBridge {
   }
 }
 
-/** topic_len (u16 LE, including the NUL) of a datagram whose header decoding already accepted. */
+/** topic_len (u16 LE, including the NUL) from the first bytes of a wrap. */
 function topicLenOf(datagram: Uint8Array): number {
   return (datagram[0] as number) | ((datagram[1] as number) << 8)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { align4, decodeWrap, encodeWrap, stockFirmwareRejects, wrappedLength } from '../../../src/common/serverless/datagram-wrap'
+import { align4, decodeWrap, encodeWrap, encodeWrapHeader, stockFirmwareRejects, wrappedLength } from '../../../src/common/serverless/datagram-wrap'
 import { hex, randomBytes, seededRandom } from './seeded-random'
 
 const text = (value: string) => new TextEncoder().encode(value)
@@ -16,6 +16,17 @@ describe('datagram wrap', () => {
   it.each(GOLDEN)('encodes $topic + $payload exactly as the firmware', ({ topic, payload, bytes }) => {
     const result = encodeWrap(topic, text(payload))
     expect(result.ok && [...result.bytes]).toEqual([...hex(bytes)])
+  })
+
+  it.each(GOLDEN)('header of $topic + $payload, then the payload, is the firmware datagram', ({ topic, payload, bytes }) => {
+    const header = encodeWrapHeader(topic, text(payload).length)
+    expect(header.ok && [...header.bytes, ...text(payload)]).toEqual([...hex(bytes)])
+  })
+
+  it('refuses in the header what it refuses in the whole wrap', () => {
+    expect(encodeWrapHeader('', 1)).toMatchObject({ ok: false, reason: 'topic-empty' })
+    expect(encodeWrapHeader('a\u0000b', 1)).toMatchObject({ ok: false, reason: 'topic-contains-nul' })
+    expect(encodeWrapHeader('a', 70_000)).toMatchObject({ ok: false, reason: 'field-overflow' })
   })
 
   it.each(GOLDEN)('decodes $topic + $payload whatever the padding holds', ({ topic, payload, bytes }) => {
