@@ -49,17 +49,8 @@ export function parseFaults(text: string | undefined): FaultSpec {
   return spec
 }
 
-/** mulberry32: small, fast, good enough to make faults reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// Seeded so a failure can be replayed (the same generator the fuzz tests use).
+export { seededRandom } from '../common/seeded-random'
 
 /** Applies the byte-level faults to one direction of a connection. */
 export class ByteFaults {

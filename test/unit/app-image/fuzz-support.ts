@@ -1,17 +1,11 @@
 // Seeded mutation helpers for the format fuzz tests: reproducible, so a failure can be replayed.
 import { expect } from 'vitest'
 import { PairKitError } from '../../../src/common/errors'
+import { seededRandom as commonSeededRandom } from '../../../src/common/seeded-random'
 
-/** mulberry32: small, seeded, reproducible. */
+/** The project's seeded generator, with an integer helper. */
 export function seededRandom(seed: number): { next: () => number; int: (below: number) => number } {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = commonSeededRandom(seed)
   return { next, int: (below: number) => Math.floor(next() * below) }
 }
 

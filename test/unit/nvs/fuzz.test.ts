@@ -2,20 +2,11 @@
 // hang), and the CSV generator must either succeed or throw a PairKitError.
 import { describe, expect, it } from 'vitest'
 import { PairKitError } from '../../../src/common/errors'
+import { seededRandom } from '../../../src/common/seeded-random'
 import { generateNvsFromCsv, readNvsPartition, type NvsReadResult } from '../../../src/common/nvs'
 import { ALL_BINARY_FIXTURES, fixtureFileReader, GENERATED_FIXTURES, readFixture, readFixtureText } from './fixtures'
 
-/** mulberry32: small, seeded, reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 function flipBit(bytes: Uint8Array, index: number, bit: number): void {
   bytes[index] = (bytes[index] as number) ^ (1 << bit)
