@@ -1,27 +1,14 @@
 // rfc2217://host:port — Telnet with the COM-PORT-OPTION (RFC 2217), as pyserial's client
 // speaks it: negotiate BINARY + COM-PORT-OPTION, set baud/data/parity/stop, then DTR/RTS
-// travel as SET-CONTROL. Telnet framing and option negotiation come from common/rfc2217.
+// travel as SET-CONTROL. Telnet framing, option negotiation and the COM-PORT-OPTION
+// subcommands come from common/rfc2217, shared with the twin's server side.
 import type net from 'node:net'
 import { PairKitError } from '../../common/errors'
+import { COM_PORT, CONTROL, encodeBaud, encodeComPort, PARITY, SERVER_OFFSET, STOPSIZE } from '../../common/rfc2217/com-port-option'
 import { OptionNegotiator, CLIENT_OPTIONS } from '../../common/rfc2217/options'
-import { encodeSubnegotiation, escapeIac, TelnetDecoder, TELNET_OPTIONS } from '../../common/rfc2217/telnet'
+import { escapeIac, TelnetDecoder, TELNET_OPTIONS } from '../../common/rfc2217/telnet'
 import { LinkEvents, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
 import { attachSocket, closeSocket, connectTcp, type AttachedSocket } from './link-socket'
-
-// COM-PORT-OPTION subcommands (RFC 2217 §3); the server answers with the number + 100.
-// Kept here because common/rfc2217 has the Telnet layer only. (Assumption: values as in
-// RFC 2217 and pyserial's rfc2217.py; SET-CONTROL values 8/9 DTR on/off, 11/12 RTS on/off.)
-const COM_PORT = {
-  SET_BAUDRATE: 1,
-  SET_DATASIZE: 2,
-  SET_PARITY: 3,
-  SET_STOPSIZE: 4,
-  SET_CONTROL: 5,
-  SERVER_OFFSET: 100,
-} as const
-const CONTROL = { DTR_ON: 8, DTR_OFF: 9, RTS_ON: 11, RTS_OFF: 12 } as const
-const PARITY_NONE = 1
-const STOPSIZE_1 = 1
 
 const NEGOTIATION_TIMEOUT_MS = 3000
 const ANSWER_TIMEOUT_MS = 2000
@@ -61,12 +48,11 @@ class Rfc2217Link implements SerialLink {
     if (!this.negotiator.isActive('we-RFC2217')) {
       throw new PairKitError('PORT_NOT_FOUND', `${this.info.url} does not speak RFC 2217: use socket:// for a raw TCP serial server`)
     }
-    const word = (value: number) => Uint8Array.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
     await Promise.all([
-      this.setting(COM_PORT.SET_BAUDRATE, word(this.baudRate)),
+      this.setting(COM_PORT.SET_BAUDRATE, encodeBaud(this.baudRate)),
       this.setting(COM_PORT.SET_DATASIZE, Uint8Array.of(8)),
-      this.setting(COM_PORT.SET_PARITY, Uint8Array.of(PARITY_NONE)),
-      this.setting(COM_PORT.SET_STOPSIZE, Uint8Array.of(STOPSIZE_1)),
+      this.setting(COM_PORT.SET_PARITY, Uint8Array.of(PARITY.NONE)),
+      this.setting(COM_PORT.SET_STOPSIZE, Uint8Array.of(STOPSIZE.ONE)),
     ])
   }
 
@@ -103,7 +89,7 @@ class Rfc2217Link implements SerialLink {
   /** Sends a COM-PORT-OPTION setting and waits for the server's answer (subcommand + 100). */
   private async setting(sub: number, value: Uint8Array): Promise<void> {
     const answered = new Promise<boolean>((resolve) => {
-      const key = sub + COM_PORT.SERVER_OFFSET
+      const key = sub + SERVER_OFFSET
       const list = this.answerWaiters.get(key) ?? []
       const waiter = () => {
         clearTimeout(timer)
@@ -117,7 +103,7 @@ class Rfc2217Link implements SerialLink {
       list.push(waiter)
       this.answerWaiters.set(key, list)
     })
-    await this.attached.write(encodeSubnegotiation(TELNET_OPTIONS.COM_PORT_OPTION, Uint8Array.of(sub, ...value)))
+    await this.attached.write(encodeComPort(sub, value))
     if (!(await answered) && !this.warnedNoAnswer && !this.closed) {
       this.warnedNoAnswer = true
       this.options.onWarning?.(`${this.info.url} did not confirm a port setting (RFC 2217 subcommand ${sub}); continuing`)
@@ -139,18 +125,17 @@ class Rfc2217Link implements SerialLink {
     const parts: Uint8Array[] = []
     if (lines.dtr !== undefined) {
       this.lines.dtr = lines.dtr
-      parts.push(encodeSubnegotiation(TELNET_OPTIONS.COM_PORT_OPTION, Uint8Array.of(COM_PORT.SET_CONTROL, lines.dtr ? CONTROL.DTR_ON : CONTROL.DTR_OFF)))
+      parts.push(encodeComPort(COM_PORT.SET_CONTROL, Uint8Array.of(lines.dtr ? CONTROL.DTR_ON : CONTROL.DTR_OFF)))
     }
     if (lines.rts !== undefined) {
       this.lines.rts = lines.rts
-      parts.push(encodeSubnegotiation(TELNET_OPTIONS.COM_PORT_OPTION, Uint8Array.of(COM_PORT.SET_CONTROL, lines.rts ? CONTROL.RTS_ON : CONTROL.RTS_OFF)))
+      parts.push(encodeComPort(COM_PORT.SET_CONTROL, Uint8Array.of(lines.rts ? CONTROL.RTS_ON : CONTROL.RTS_OFF)))
     }
     for (const part of parts) await this.attached.write(part)
   }
 
   async setBaudRate(baud: number): Promise<void> {
-    const word = Uint8Array.from([baud >>> 24, (baud >>> 16) & 0xff, (baud >>> 8) & 0xff, baud & 0xff])
-    await this.setting(COM_PORT.SET_BAUDRATE, word)
+    await this.setting(COM_PORT.SET_BAUDRATE, encodeBaud(baud))
     this.baudRate = baud
   }
 
