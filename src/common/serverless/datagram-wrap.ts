@@ -67,9 +67,11 @@ export function encodeWrapHeader(topic: string | Uint8Array, payloadLength: numb
     return { ok: false, reason: 'field-overflow', detail: `topic_len ${topicLen} or data_len ${payloadLength} exceeds 65535` }
   }
   const bytes = new Uint8Array(SERVERLESS.WRAP_HEADER_BYTES + align4(topicLen))
-  const view = new DataView(bytes.buffer)
-  view.setUint16(0, topicLen, true)
-  view.setUint16(2, payloadLength, true)
+  // u16 little-endian, byte by byte: cheaper than a DataView per message on a busy bridge.
+  bytes[0] = topicLen & 0xff
+  bytes[1] = topicLen >>> 8
+  bytes[2] = payloadLength & 0xff
+  bytes[3] = payloadLength >>> 8
   bytes.set(topicBytes, 4)
   // NUL and padding stay zero (the firmware leaves padding unzeroed; any value is valid).
   return { ok: true, bytes }
