@@ -16,6 +16,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CLIENT_NAGLE = process.env.BENCH_CLIENT_NAGLE === '1'
 /** Messages in flight at once, so throughput is what the path sustains without overrunning it. */
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64)
 const SIZES = (process.env.BENCH_SIZES ?? '64,1024').split(',').map(Number)
@@ -141,8 +142,9 @@ async function client(url: string): Promise<MqttClient> {
           // The measuring clients must not add delay of their own: with Nagle, a burst of small
           // PUBLISHes waits for the broker's delayed ACK (40 ms on Linux) whenever an earlier
           // segment is unacknowledged, and whether that happens depends on each broker's read
-          // timing, not on its bridge. Both setups get the same clients.
-          ;(c.stream as Socket).setNoDelay(true)
+          // timing, not on its bridge. Both setups get the same clients. BENCH_CLIENT_NAGLE=1
+          // restores mqtt.js's default (Nagle on), to compare with earlier figures.
+          ;(c.stream as Socket).setNoDelay(!CLIENT_NAGLE)
           resolve(c)
         })
         c.once('error', (error) => (c.end(true), reject(error)))
@@ -269,7 +271,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run after ${WARMUP} untimed (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples, ${ROUNDS} round(s)`)
+  console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run after ${WARMUP} untimed (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples, ${ROUNDS} round(s)${CLIENT_NAGLE ? ', clients with Nagle' : ''}`)
   const results: Result[] = []
   const makers = [pairkitSetup, mosquittoSetup].filter((make) => !ONLY || make.name.toLowerCase().startsWith(ONLY))
   // On a shared machine the load of other programs comes and goes: the setups take turns, in
