@@ -105,7 +105,7 @@ async function pairkitSetup(): Promise<Setup> {
 async function mosquittoSetup(): Promise<Setup> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pairkit-bench-'))
   const [portA, portB] = [await freePort(), await freePort()]
-  const base = (port: number) => `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`
+  const base = (port: number) => `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\nset_tcp_nodelay true\n`
   writeFileSync(path.join(dir, 'a.conf'), base(portA))
   // B bridges everything both ways to A over TCP, as users do today with a cloud broker in between.
   writeFileSync(path.join(dir, 'b.conf'), `${base(portB)}connection bench\naddress 127.0.0.1:${portA}\ntopic # both 0\ncleansession true\ntry_private true\n`)
