@@ -70,11 +70,20 @@ export function encodeWrapHeader(topic: string | Uint8Array, payloadLength: numb
   // u16 little-endian, byte by byte: cheaper than a DataView per message on a busy bridge.
   bytes[0] = topicLen & 0xff
   bytes[1] = topicLen >>> 8
-  bytes[2] = payloadLength & 0xff
-  bytes[3] = payloadLength >>> 8
+  setWrapDataLength(bytes, payloadLength)
   bytes.set(topicBytes, 4)
   // NUL and padding stay zero (the firmware leaves padding unzeroed; any value is valid).
   return { ok: true, bytes }
+}
+
+/**
+ * Writes data_len (u16 LE) into a copy of a header from encodeWrapHeader, so a sender can keep
+ * one header per topic. The caller has checked payloadLength ≤ 65535 (any wrap over the
+ * firmware's 4096-byte limit is refused before).
+ */
+export function setWrapDataLength(header: Uint8Array, payloadLength: number): void {
+  header[2] = payloadLength & 0xff
+  header[3] = (payloadLength >>> 8) & 0xff
 }
 
 /** Strict decoder: the lengths must describe the datagram exactly, as a correct sender makes them. */

@@ -2,7 +2,7 @@
 // with its limits: >4096 bytes refused, >~1200 bytes warned, malformed datagrams dropped, and
 // messages the stock firmware's receiver would drop counted (reference §5, §9).
 import { SERVERLESS } from '../../common/serverless/constants'
-import { decodeWrap, encodeWrapHeader, stockFirmwareRejects } from '../../common/serverless/datagram-wrap'
+import { decodeWrap, encodeWrapHeader, setWrapDataLength, stockFirmwareRejects, type WrapEncodeResult } from '../../common/serverless/datagram-wrap'
 import { FIRMWARE_MESSAGES } from '../../common/serverless/firmware-log'
 import type { DropReasonSchema, PeerEventInput, PeerStats } from '../../common/serverless/peer-events'
 import type { FirmwareConsole } from './firmware-console'
@@ -14,13 +14,12 @@ import type { z } from 'zod'
 export type ReceiveCheck = 'exact' | 'stock-firmware'
 
 const textDecoder = new TextDecoder()
-const textEncoder = new TextEncoder()
 const TOPIC_CACHE_ENTRIES = 1024
 
 export class MessageBridge {
   private link: IceLink | undefined
   private unsubscribeData: (() => void) | undefined
-  private readonly encodedTopics = new Map<string, Uint8Array>()
+  private readonly headerTemplates = new Map<string, WrapEncodeResult>()
 
   constructor(
     private readonly broker: LocalBroker,
@@ -59,10 +58,9 @@ export class MessageBridge {
     const link = this.link
     // The firmware neither forwards nor queues before the link is up (§2.6).
     if (!link || !link.isConnected) return this.drop('to-peer', 'not-linked', message.payload.length, message.topic, 'no ICE link yet: the message is not forwarded and not queued')
-    // Header and payload leave as one datagram from two buffers: the payload is never copied.
-    const header = encodeWrapHeader(this.topicBytes(message.topic), message.payload.length)
-    if (!header.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, header.detail)
-    const length = header.bytes.length + message.payload.length
+    const template = this.headerTemplate(message.topic)
+    if (!template.ok) return this.drop('to-peer', 'unencodable', message.payload.length, message.topic, template.detail)
+    const length = template.bytes.length + message.payload.length
     if (length > SERVERLESS.MAX_WRAPPED_BYTES) {
       this.fw.bridge('E', FIRMWARE_MESSAGES.messageTooLong)
       return this.drop('to-peer', 'too-long', length, message.topic, `${length} bytes wrapped; the firmware's limit is ${SERVERLESS.MAX_WRAPPED_BYTES}`)
@@ -71,9 +69,15 @@ export class MessageBridge {
       this.stats.oversizeWarnings++
       this.emit({ type: 'warning', code: 'datagram-large', message: `${length}-byte datagram on "${message.topic}": an ESP32 likely cannot receive datagrams above about 1200 bytes (no IP reassembly)` })
     }
-    const stockDrop = stockFirmwareRejects(topicLenOf(header.bytes), length)
+    const stockDrop = stockFirmwareRejects(topicLenOf(template.bytes), length)
     if (stockDrop) this.stats.stockFirmwareWillDrop++
-    link.send([header.bytes, message.payload], this.noteSendError)
+    // This topic's header with this payload's length, from Node's buffer pool (a fresh typed
+    // array per message costs more than the rest of the wrap); header and payload leave as one
+    // datagram from two buffers, so the payload is never copied.
+    const header = Buffer.allocUnsafe(template.bytes.length)
+    header.set(template.bytes)
+    setWrapDataLength(header, message.payload.length)
+    link.send([header, message.payload], this.noteSendError)
     this.stats.messagesToPeer++
     this.stats.bytesToPeer += length
     if (this.messageEvents) this.emit({ type: 'message', direction: 'to-peer', topic: message.topic, bytes: length, ...(stockDrop ? { stockFirmwareWillDrop: true } : {}) })
@@ -114,15 +118,15 @@ export class MessageBridge {
     this.emit({ type: 'error', code: 'SEND_FAILED', message })
   }
 
-  /** A bridge sees the same few topics over and over: encode each once (bounded cache). */
-  private topicBytes(topic: string): Uint8Array {
-    let bytes = this.encodedTopics.get(topic)
-    if (!bytes) {
-      if (this.encodedTopics.size >= TOPIC_CACHE_ENTRIES) this.encodedTopics.clear()
-      bytes = textEncoder.encode(topic)
-      this.encodedTopics.set(topic, bytes)
+  /** A bridge sees the same few topics over and over: build each one's header once (bounded cache). */
+  private headerTemplate(topic: string): WrapEncodeResult {
+    let template = this.headerTemplates.get(topic)
+    if (!template) {
+      if (this.headerTemplates.size >= TOPIC_CACHE_ENTRIES) this.headerTemplates.clear()
+      template = encodeWrapHeader(topic, 0)
+      this.headerTemplates.set(topic, template)
     }
-    return bytes
+    return template
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { align4, decodeWrap, encodeWrap, encodeWrapHeader, stockFirmwareRejects, wrappedLength } from '../../../src/common/serverless/datagram-wrap'
+import { align4, decodeWrap, encodeWrap, encodeWrapHeader, setWrapDataLength, stockFirmwareRejects, wrappedLength } from '../../../src/common/serverless/datagram-wrap'
 import { hex, randomBytes, seededRandom } from './seeded-random'
 
 const text = (value: string) => new TextEncoder().encode(value)
@@ -21,6 +21,14 @@ describe('datagram wrap', () => {
   it.each(GOLDEN)('header of $topic + $payload, then the payload, is the firmware datagram', ({ topic, payload, bytes }) => {
     const header = encodeWrapHeader(topic, text(payload).length)
     expect(header.ok && [...header.bytes, ...text(payload)]).toEqual([...hex(bytes)])
+  })
+
+  it.each([0, 1, 255, 256, 1024, 4096, 65535])('a per-topic header given data_len %i equals the header built for it', (length) => {
+    const template = encodeWrapHeader('site/temp', 0) as { ok: true; bytes: Uint8Array }
+    const header = template.bytes.slice()
+    setWrapDataLength(header, length)
+    expect([...header]).toEqual([...(encodeWrapHeader('site/temp', length) as { ok: true; bytes: Uint8Array }).bytes])
+    expect(header[2]! | (header[3]! << 8)).toBe(length)
   })
 
   it('refuses in the header what it refuses in the whole wrap', () => {
