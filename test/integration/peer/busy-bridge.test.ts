@@ -39,7 +39,7 @@ describe('a busy bridge', () => {
   })
 
   it('republishes a burst from the peer in order, in a few TCP writes to the subscriber', async () => {
-    const broker = await startEmbeddedBroker({ port: 0 })
+    const broker = await startEmbeddedBroker({ port: 0, messagesPerWrite: 100 })
     cleanup.push(() => broker.close())
     const sub = await mqttClient(broker.url)
     cleanup.push(() => sub.endAsync(true))
@@ -57,6 +57,23 @@ describe('a busy bridge', () => {
     expect(received.map((m) => m.payload.toString())).toEqual(Array.from({ length: count }, (_, i) => `message ${i}`))
     // No Nagle on the broker's sockets: a write per message would be up to 90 segments.
     expect((await segmentsSent()) - before).toBeLessThanOrEqual(3)
+  })
+
+  it('splits a long burst into writes of at most messagesPerWrite messages', async () => {
+    const broker = await startEmbeddedBroker({ port: 0, messagesPerWrite: 8 })
+    cleanup.push(() => broker.close())
+    const sub = await mqttClient(broker.url)
+    cleanup.push(() => sub.endAsync(true))
+    const received = await collectMessages(sub, 'burst/#')
+    const segmentsSent = () => dataSegmentsOut(Number(new URL(broker.url).port), (sub.stream as Socket).localPort as number)
+    const before = await segmentsSent()
+    for (let i = 0; i < 80; i++) broker.republish('burst/x', new TextEncoder().encode(`message ${i}`))
+    await until(() => received.length >= 80, 5000, '80 messages')
+    expect(received.map((m) => m.payload.toString())).toEqual(Array.from({ length: 80 }, (_, i) => `message ${i}`))
+    // Ten writes of eight; the kernel may still merge a few of them (autocorking).
+    const segments = (await segmentsSent()) - before
+    expect(segments).toBeGreaterThanOrEqual(4)
+    expect(segments).toBeLessThanOrEqual(12)
   })
 
   it('carries a burst of datagrams over the linked pair\'s socket in order, without per-message events when they are off', async () => {
