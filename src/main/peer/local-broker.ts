@@ -1,7 +1,7 @@
 // The local side of the bridge: an embedded aedes broker (like the ESP's own mosquitto), or an
 // existing broker PairKit joins as a client. Either way it reports every PUBLISH from a local
 // client and republishes what comes from the peer at QoS 0 without retain (reference §2.4).
-import { createServer, type Server, type Socket } from 'node:net'
+import { createServer, type Server } from 'node:net'
 import { Aedes } from 'aedes'
 import { connect, type MqttClient } from 'mqtt'
 import { PairKitError } from '../../common/errors'
@@ -24,14 +24,7 @@ export interface LocalBroker {
   close(): Promise<void>
 }
 
-/**
- * Messages from the peer per TCP write to a subscriber. Measured (bench:bridge): 8 keeps most
- * of the syscall saving, and smaller bursts reach the subscriber, whose reactions then reach
- * the publisher's side in smaller bursts too; 16 and unbounded did worse with Nagle clients.
- */
-const DEFAULT_MESSAGES_PER_WRITE = 8
-
-export async function startEmbeddedBroker(options: { port: number; host?: string; messagesPerWrite?: number }): Promise<LocalBroker> {
+export async function startEmbeddedBroker(options: { port: number; host?: string }): Promise<LocalBroker> {
   const host = options.host ?? '127.0.0.1'
   const aedes = await Aedes.createBroker()
   // No Nagle: MQTT messages are small, and delayed ACKs would hold them for up to 40 ms.
@@ -45,8 +38,6 @@ export async function startEmbeddedBroker(options: { port: number; host?: string
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const listeners = new Set<(message: LocalPublish) => void>()
-  const writes = new WriteCoalescer(options.messagesPerWrite ?? DEFAULT_MESSAGES_PER_WRITE)
-  server.on('connection', (socket: Socket) => writes.track(socket))
   aedes.on('publish', (packet, client) => {
     // Like the mosquitto hook: only PUBLISHes from clients; the broker's own ($SYS, our
     // republishes, which have no client) never cross. The re-publisher's id never crosses either.
@@ -60,89 +51,14 @@ export async function startEmbeddedBroker(options: { port: number; host?: string
     embedded: true,
     onPublish: (listener) => void listeners.add(listener),
     republish(topic, payload) {
-      writes.hold()
       // A view, not a copy: each datagram arrives in its own buffer.
       aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), qos: 0, retain: false, dup: false }, () => undefined)
-      writes.flushAfterQueuedDeliveries()
     },
     async close() {
       listeners.clear()
-      writes.flushNow()
       await new Promise<void>((resolve) => aedes.close(() => resolve()))
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
-  }
-}
-
-/**
- * Datagrams from the peer arrive one per callback, in bursts (libuv reads up to 32 per poll).
- * aedes delivers each republished message in its own setImmediate and writes it to every
- * subscriber's socket at once, so without this each message costs the subscriber a TCP write
- * syscall (and its reader a wake-up): most of a busy peer's time. While a burst is being
- * republished the clients' sockets are corked, and they are uncorked by an immediate that is
- * kept behind the last delivery queued, so a burst leaves in writes of up to maxBatch messages
- * per subscriber, in the same event-loop turn (no timer, no added latency beyond the burst).
- */
-class WriteCoalescer {
-  private readonly sockets = new Set<Socket>()
-  private corked: Socket[] = []
-  private inBatch = 0
-  private tail: NodeJS.Immediate | undefined
-  private closed = false
-
-  constructor(private readonly maxBatch: number) {}
-
-  track(socket: Socket): void {
-    this.sockets.add(socket)
-    socket.once('close', () => this.sockets.delete(socket))
-  }
-
-  /**
-   * Before a republish: queue the cork ahead of its delivery (immediates run in order). Every
-   * maxBatch messages the batch is closed and a new one opened, so bursts stay moderate.
-   */
-  hold(): void {
-    if (this.closed) return
-    if (!this.tail) {
-      setImmediate(this.corkAll)
-      this.inBatch = 0
-    } else if (this.inBatch >= this.maxBatch) {
-      setImmediate(this.uncorkAll)
-      setImmediate(this.corkAll)
-      this.inBatch = 0
-    }
-  }
-
-  /** After a republish: (re)queue the batch's uncork behind the delivery aedes just queued. */
-  flushAfterQueuedDeliveries(): void {
-    if (this.closed) return
-    this.inBatch++
-    if (this.tail) clearImmediate(this.tail)
-    this.tail = setImmediate(this.endBatch)
-  }
-
-  private readonly corkAll = (): void => {
-    if (this.closed) return
-    this.corked = [...this.sockets]
-    for (const socket of this.corked) socket.cork()
-  }
-
-  private readonly uncorkAll = (): void => {
-    const corked = this.corked
-    this.corked = []
-    for (const socket of corked) if (!socket.destroyed) socket.uncork()
-  }
-
-  private readonly endBatch = (): void => {
-    this.tail = undefined
-    this.uncorkAll()
-  }
-
-  readonly flushNow = (): void => {
-    this.closed = true
-    if (this.tail) clearImmediate(this.tail)
-    this.tail = undefined
-    this.uncorkAll()
   }
 }
 
