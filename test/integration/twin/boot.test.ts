@@ -1,47 +1,26 @@
 // Booting into the app: ROM banner, second-stage bootloader and app lines derived from the
 // flash contents, the firmware's settings and broker on loopback, the invalid-header loop, a panic.
-import { createHash } from 'node:crypto'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
 import path from 'node:path'
 import { connectAsync } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseImage } from '../../../src/common/app-image'
 import { configToNvsImage, defaultConfig } from '../../../src/common/config'
 import { startEmbeddedBroker } from '../../../src/main/peer/local-broker'
 import { startStunServer } from '../../../src/main/peer/stun-server'
 import { stripAnsi } from '../../../src/common/serverless/firmware-log'
 import { startTwin, type Twin } from '../../../src/twin'
 import { FlashMemory } from '../../../src/twin/flash'
+import { APP, BOOTLOADER, NVS_OFFSET, renamedApp, TABLE } from './support/flash-images'
 import { parseFaults } from '../../../src/twin/faults'
 
-const fixtures = path.resolve(__dirname, '../../fixtures')
-const BOOTLOADER = readFileSync(path.join(fixtures, 'images/bootloader_esp32_v5_2.bin'))
-const TABLE = readFileSync(path.join(fixtures, 'partition-tables/partitions_singleapp.bin'))
-const APP = readFileSync(path.join(fixtures, 'images/hello-world-signed.bin'))
 
-/** Renames the app (esp_app_desc_t.project_name) and fixes its checksum and SHA-256. */
-function renamedApp(name: string): Uint8Array {
-  const image = new Uint8Array(APP)
-  const info = parseImage(image)
-  const at = 0x20 + 0x30
-  const field = new Uint8Array(32)
-  field.set(new TextEncoder().encode(name))
-  const checksumAt = info.imageLength - 1 - (info.header.hashAppended ? 32 : 0)
-  let xor = 0
-  for (let i = 0; i < 32; i++) xor ^= (image[at + i] ?? 0) ^ (field[i] ?? 0)
-  image.set(field, at)
-  image[checksumAt] = (image[checksumAt] ?? 0) ^ xor
-  if (info.header.hashAppended) image.set(createHash('sha256').update(image.subarray(0, info.imageLength - 32)).digest(), info.imageLength - 32)
-  return image
-}
 
 function writeFlash(file: string, app: Uint8Array | undefined, nvs?: Uint8Array): void {
   const flash = FlashMemory.open(file, 4 << 20)
   flash.program(0x1000, BOOTLOADER)
   flash.program(0x8000, TABLE)
-  // partitions_singleapp.bin: "nvs" at 0x9000.
-  if (nvs) flash.program(0x9000, nvs)
+  if (nvs) flash.program(NVS_OFFSET, nvs)
   if (app) flash.program(0x10000, app)
   flash.close()
 }

@@ -2,14 +2,12 @@
 // NVS partition in the twin's own flash, the signalling handshake on a local aedes broker, ICE
 // with a local STUN server, messages across both brokers, the stock receive bug, a failing
 // signalling broker answered with the firmware's lines and a reboot.
-import { createHash } from 'node:crypto'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseImage } from '../../../src/common/app-image'
 import { configToNvsImage, defaultConfig, type DeviceConfig } from '../../../src/common/config'
 import { stripAnsi } from '../../../src/common/serverless/firmware-log'
 import { startEmbeddedBroker, type LocalBroker } from '../../../src/main/peer/local-broker'
@@ -18,38 +16,18 @@ import { startStunServer, type StunServer } from '../../../src/main/peer/stun-se
 import { startTwin, type Twin } from '../../../src/twin'
 import type { FirmwareQuirks } from '../../../src/twin/firmware/firmware'
 import { FlashMemory } from '../../../src/twin/flash'
+import { BOOTLOADER, NVS_OFFSET, renamedApp, TABLE } from './support/flash-images'
 
-const fixtures = path.resolve(__dirname, '../../fixtures')
-const BOOTLOADER = readFileSync(path.join(fixtures, 'images/bootloader_esp32_v5_2.bin'))
-const TABLE = readFileSync(path.join(fixtures, 'partition-tables/partitions_singleapp.bin'))
-const APP = readFileSync(path.join(fixtures, 'images/hello-world-signed.bin'))
-/** The "nvs" partition of partitions_singleapp.bin. */
-const NVS_OFFSET = 0x9000
 const STA_PASSWORD = 'sta-Secret-4711'
 const AP_PASSWORD = 'ap-Secret-0815'
 
-/** The fixture app renamed to serverless_mqtt (esp_app_desc_t.project_name), checksum and SHA-256 fixed. */
-function serverlessApp(): Uint8Array {
-  const image = new Uint8Array(APP)
-  const info = parseImage(image)
-  const at = 0x20 + 0x30
-  const field = new Uint8Array(32)
-  field.set(new TextEncoder().encode('serverless_mqtt'))
-  const checksumAt = info.imageLength - 1 - (info.header.hashAppended ? 32 : 0)
-  let xor = 0
-  for (let i = 0; i < 32; i++) xor ^= (image[at + i] ?? 0) ^ (field[i] ?? 0)
-  image.set(field, at)
-  image[checksumAt] = (image[checksumAt] ?? 0) ^ xor
-  if (info.header.hashAppended) image.set(createHash('sha256').update(image.subarray(0, info.imageLength - 32)).digest(), info.imageLength - 32)
-  return image
-}
 
 function writeFlash(file: string, config: DeviceConfig): void {
   const flash = FlashMemory.open(file, 4 << 20)
   flash.program(0x1000, BOOTLOADER)
   flash.program(0x8000, TABLE)
   flash.program(NVS_OFFSET, configToNvsImage(config))
-  flash.program(0x10000, serverlessApp())
+  flash.program(0x10000, renamedApp('serverless_mqtt'))
   flash.close()
 }
 
