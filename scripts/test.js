@@ -34,7 +34,7 @@ function ensureSystemPackages() {
   }
   console.log(`Installing system packages the tests need: ${names}`)
   run('apt-get update', 'apt-get', ['update', '-q'])
-  run(`apt-get install ${names}`, 'apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names.split(' ')], {
+  run(`apt-get install ${names}`, 'apt-get', ['install', '-y', '-q', ...names.split(' ')], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })
 }

@@ -9,15 +9,14 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const PAIRKIT_BIN = path.join(REPO_ROOT, 'bin/pairkit.js')
 
 const tracked = new Set<ChildProcess>()
-let hooked = false
+
+// Registered when a test file imports this module, during collection: a hook added later
+// (from inside beforeAll or a test) would never run, and the processes would outlive the suite.
+afterAll(async () => {
+  await Promise.all([...tracked].map((child) => stopProcess(child)))
+})
 
 export function spawnTracked(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  if (!hooked) {
-    hooked = true
-    afterAll(async () => {
-      await Promise.all([...tracked].map((child) => stopProcess(child)))
-    })
-  }
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
   tracked.add(child)
   child.once('exit', () => tracked.delete(child))
