@@ -67,8 +67,21 @@ function parseRecords(lines: { text: string; line: number }[]): CsvRecord[] {
   const records: CsvRecord[] = []
   let fields: string[] = []
   let field = ''
-  let state: 'start-record' | 'start-field' | 'in-field' | 'in-quoted' | 'quote-in-quoted' = 'start-record'
+  // Widened on purpose: endField/endRecord change it from closures, which narrowing cannot see.
+  let state = 'start-record' as 'start-record' | 'start-field' | 'in-field' | 'in-quoted' | 'quote-in-quoted'
   let recordLine = 0
+  const endField = () => {
+    fields.push(field)
+    field = ''
+    state = 'start-field'
+  }
+  const endRecord = () => {
+    fields.push(field)
+    field = ''
+    records.push({ fields, line: recordLine })
+    fields = []
+    state = 'start-record'
+  }
   for (const { text, line } of lines) {
     for (const char of text) {
       switch (state) {
@@ -78,33 +91,18 @@ function parseRecords(lines: { text: string; line: number }[]): CsvRecord[] {
             recordLine = line
             if (char === '\n') continue // blank line: csv yields [], which DictReader skips
           }
-          if (char === '\n') {
-            fields.push(field)
-            field = ''
-            records.push({ fields, line: recordLine })
-            fields = []
-            state = 'start-record'
-          } else if (char === '"') state = 'in-quoted'
-          else if (char === ',') {
-            fields.push('')
-            state = 'start-field'
-          } else {
+          if (char === '\n') endRecord()
+          else if (char === '"') state = 'in-quoted'
+          else if (char === ',') endField() // field is still empty here
+          else {
             field += char
             state = 'in-field'
           }
           break
         case 'in-field':
-          if (char === '\n') {
-            fields.push(field)
-            field = ''
-            records.push({ fields, line: recordLine })
-            fields = []
-            state = 'start-record'
-          } else if (char === ',') {
-            fields.push(field)
-            field = ''
-            state = 'start-field'
-          } else field += char
+          if (char === '\n') endRecord()
+          else if (char === ',') endField()
+          else field += char
           break
         case 'in-quoted':
           if (char === '"') state = 'quote-in-quoted'
@@ -114,17 +112,9 @@ function parseRecords(lines: { text: string; line: number }[]): CsvRecord[] {
           if (char === '"') {
             field += '"'
             state = 'in-quoted'
-          } else if (char === ',') {
-            fields.push(field)
-            field = ''
-            state = 'start-field'
-          } else if (char === '\n') {
-            fields.push(field)
-            field = ''
-            records.push({ fields, line: recordLine })
-            fields = []
-            state = 'start-record'
-          } else {
+          } else if (char === ',') endField()
+          else if (char === '\n') endRecord()
+          else {
             field += char
             state = 'in-field'
           }
@@ -133,10 +123,7 @@ function parseRecords(lines: { text: string; line: number }[]): CsvRecord[] {
     }
   }
   if (state === 'in-quoted') throw new PairKitError('BAD_INPUT', `the quoted value that starts on line ${recordLine} of the NVS CSV is never closed`)
-  if (state !== 'start-record') {
-    fields.push(field)
-    records.push({ fields, line: recordLine })
-  }
+  if (state !== 'start-record') endRecord()
   return records
 }
 
