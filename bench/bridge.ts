@@ -3,13 +3,14 @@
 // mosquitto's own bridge over TCP. QoS 0, 64-byte and 1-KiB payloads. Not a timed test.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Socket } from 'node:net'
+import { type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { connect, type MqttClient } from 'mqtt'
 import { startEmbeddedBroker } from '../src/main/peer/local-broker'
+import { freePort } from '../test/support/free-port'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
@@ -66,13 +67,6 @@ async function stopChildren(): Promise<void> {
   children.clear()
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 0
-}
 
 /** Each peer is its own `pairkit peer` process, as in the field (and as each mosquitto is). */
 async function pairkitSetup(): Promise<Setup> {

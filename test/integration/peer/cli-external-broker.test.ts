@@ -3,7 +3,6 @@
 // stops each process with a final stats line. Needs Debian's mosquitto.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -12,17 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import type { LocalBroker } from '../../../src/main/peer/local-broker'
 import { collectMessages, mqttClient, startSignallingBroker, uniquePrefix, until } from './helpers'
+import { freePort } from '../../support/free-port'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 0
-}
 
 interface JsonLine {
   type?: string
