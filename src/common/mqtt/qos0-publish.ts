@@ -1,0 +1,56 @@
+// The bytes of a QoS 0 PUBLISH without retain or DUP (MQTT 3.1 and 3.1.1 §3.3, identical in
+// both): fixed header 0x30, Remaining Length as a variable byte integer, the topic as a
+// u16-length-prefixed UTF-8 string, then the payload. Only the part before the payload is
+// built here, so a sender writes the payload as it is. Pure functions, no Node APIs.
+
+const encoder = new TextEncoder()
+
+/** The largest Remaining Length MQTT can express (4 bytes of 7 bits). */
+export const MAX_REMAINING_LENGTH = 268_435_455
+
+/** The topic as PUBLISH carries it: u16 big-endian length, then its UTF-8 bytes. */
+export function encodeTopicField(topic: string): Uint8Array {
+  const bytes = encoder.encode(topic)
+  if (bytes.length > 0xffff) throw new RangeError(`an MQTT topic is at most 65535 bytes; this one is ${bytes.length}`)
+  const field = new Uint8Array(2 + bytes.length)
+  field[0] = bytes.length >> 8
+  field[1] = bytes.length & 0xff
+  field.set(bytes, 2)
+  return field
+}
+
+/** Bytes before the payload: fixed header, Remaining Length and topic field. */
+export function qos0PublishHeadLength(topicField: Uint8Array, payloadLength: number): number {
+  return 1 + variableByteIntegerLength(remainingLength(topicField, payloadLength)) + topicField.length
+}
+
+/** Writes the head into `into`, which must be exactly qos0PublishHeadLength() bytes long. */
+export function writeQos0PublishHead(into: Uint8Array, topicField: Uint8Array, payloadLength: number): void {
+  let value = remainingLength(topicField, payloadLength)
+  into[0] = 0x30
+  let at = 1
+  do {
+    let byte = value % 128
+    value = Math.floor(value / 128)
+    if (value > 0) byte |= 0x80
+    into[at++] = byte
+  } while (value > 0)
+  into.set(topicField, at)
+}
+
+export function encodeQos0PublishHead(topic: string, payloadLength: number): Uint8Array {
+  const field = encodeTopicField(topic)
+  const head = new Uint8Array(qos0PublishHeadLength(field, payloadLength))
+  writeQos0PublishHead(head, field, payloadLength)
+  return head
+}
+
+function remainingLength(topicField: Uint8Array, payloadLength: number): number {
+  const remaining = topicField.length + payloadLength
+  if (remaining > MAX_REMAINING_LENGTH) throw new RangeError(`an MQTT packet carries at most ${MAX_REMAINING_LENGTH} bytes after its fixed header; this one would carry ${remaining}`)
+  return remaining
+}
+
+function variableByteIntegerLength(value: number): number {
+  return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4
+}
