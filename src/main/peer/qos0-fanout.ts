@@ -1,0 +1,158 @@
+// Delivers the peer's messages to the embedded broker's subscribers. They are all QoS 0 without
+// retain (reference §2.4), so every subscriber gets the same bytes: the PUBLISH is encoded once
+// and written to each matching client's connection, and a burst of messages leaves in a few TCP
+// writes per subscriber instead of one per message (see write()).
+//
+// Why not aedes.publish: measured with bench:bridge, aedes's per-delivery path (a packet copy,
+// two setImmediates and a write syscall per subscriber per message) was most of the receiving
+// peer's CPU. Everything else stays aedes's: connections, sessions, QoS 1/2, retained messages,
+// local clients' publishes. Topics starting with "$" are left to aedes.
+import type { Writable } from 'node:stream'
+import type { Aedes, Client } from 'aedes'
+import { encodeTopicField, qos0PublishHeadLength, writeQos0PublishHead } from '../../common/mqtt/qos0-publish'
+import { topicMatchesFilter } from '../../common/mqtt/topic-filter'
+
+/** A connected client as aedes keeps it; `subscriptions` (filter → subscription) is internal. */
+interface Subscriber {
+  client: Client
+  conn: Writable
+  subscriptions: Record<string, unknown>
+}
+
+interface Route {
+  subscriber: Subscriber
+  /** The first of the client's filters that matched: one delivery per client, as aedes does. */
+  filter: string
+}
+
+const ROUTE_CACHE_TOPICS = 1024
+
+export class Qos0Fanout {
+  private readonly subscribers = new Map<Client, Subscriber>()
+  /** topic → who gets it; forgotten whenever a subscription or a client comes or goes. */
+  private readonly routes = new Map<string, Route[]>()
+  private readonly topicFields = new Map<string, Uint8Array>()
+  /** Connections written to in this turn of the event loop, with the messages held since. */
+  private readonly corked = new Map<Writable, number>()
+  private flushQueued = false
+  private closed = false
+  /** False once a client looked unlike what this class reads: from then on aedes delivers everything. */
+  private usable = true
+
+  constructor(
+    aedes: Aedes,
+    /** Messages per TCP write at most, so a long burst reaches the subscriber in pieces. */
+    private readonly messagesPerWrite: number,
+  ) {
+    aedes.on('clientReady', (client) => {
+      const subscriptions = (client as unknown as { subscriptions?: unknown }).subscriptions
+      // aedes keeps each client's subscriptions in a plain object (internal). If a future version
+      // does not, aedes goes back to delivering every message itself, so none is missed or reordered.
+      const conn = client.conn as unknown as Partial<Writable> | undefined
+      if (subscriptions && typeof subscriptions === 'object' && typeof conn?.write === 'function' && typeof conn.cork === 'function' && typeof conn.uncork === 'function') {
+        this.subscribers.set(client, { client, conn: conn as Writable, subscriptions: subscriptions as Record<string, unknown> })
+      } else {
+        this.usable = false
+      }
+      this.routes.clear()
+    })
+    aedes.on('clientDisconnect', (client) => {
+      this.subscribers.delete(client)
+      this.routes.clear()
+    })
+    aedes.on('subscribe', () => this.routes.clear())
+    aedes.on('unsubscribe', () => this.routes.clear())
+  }
+
+  /**
+   * Writes one message to every subscriber whose filter matches. Returns false, having written
+   * nothing, when aedes must deliver it instead: a "$" topic, or a broker whose clients this
+   * class cannot read.
+   */
+  deliver(topic: string, payload: Uint8Array): boolean {
+    if (this.closed || !this.usable || topic.startsWith('$')) return false
+    const routes = this.routesFor(topic)
+    if (routes.length === 0) return true
+    const field = this.topicField(topic)
+    const head = Buffer.allocUnsafe(qos0PublishHeadLength(field, payload.length))
+    writeQos0PublishHead(head, field, payload.length)
+    for (const { subscriber, filter } of routes) {
+      const { client, conn } = subscriber
+      if (!client.connected || conn.destroyed || !(filter in subscriber.subscriptions)) continue
+      this.write(conn, head, payload)
+    }
+    return true
+  }
+
+  /** Sends whatever is still corked; nothing is written afterwards. */
+  close(): void {
+    this.closed = true
+    this.flush()
+  }
+
+  /**
+   * The first message of a turn for a connection is written at once, so the subscriber can start
+   * on it; the rest of the turn's messages are held (corked) and leave together, at most
+   * messagesPerWrite at a time, when the turn's deliveries are done. Measured with bench:bridge:
+   * holding the first one as well made deliveries burstier, which slowed clients that keep
+   * Nagle's algorithm on (their next publishes then wait for delayed ACKs).
+   */
+  private write(conn: Writable, head: Uint8Array, payload: Uint8Array): void {
+    const held = this.corked.get(conn)
+    if (held === undefined) {
+      conn.write(head)
+      if (payload.length > 0) conn.write(payload)
+      conn.cork()
+      this.corked.set(conn, 0)
+      if (!this.flushQueued) {
+        this.flushQueued = true
+        // Runs after the datagrams read in this turn have all been delivered.
+        setImmediate(this.flush)
+      }
+      return
+    }
+    if (held >= this.messagesPerWrite) {
+      // uncork() writes what is held, now; then hold the next ones again.
+      conn.uncork()
+      conn.cork()
+      this.corked.set(conn, 1)
+    } else {
+      this.corked.set(conn, held + 1)
+    }
+    conn.write(head)
+    if (payload.length > 0) conn.write(payload)
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false
+    for (const conn of this.corked.keys()) if (!conn.destroyed) conn.uncork()
+    this.corked.clear()
+  }
+
+  private routesFor(topic: string): Route[] {
+    let routes = this.routes.get(topic)
+    if (routes) return routes
+    routes = []
+    for (const subscriber of this.subscribers.values()) {
+      for (const filter of Object.keys(subscriber.subscriptions)) {
+        if (topicMatchesFilter(filter, topic)) {
+          routes.push({ subscriber, filter })
+          break
+        }
+      }
+    }
+    if (this.routes.size >= ROUTE_CACHE_TOPICS) this.routes.clear()
+    this.routes.set(topic, routes)
+    return routes
+  }
+
+  private topicField(topic: string): Uint8Array {
+    let field = this.topicFields.get(topic)
+    if (!field) {
+      if (this.topicFields.size >= ROUTE_CACHE_TOPICS) this.topicFields.clear()
+      field = encodeTopicField(topic)
+      this.topicFields.set(topic, field)
+    }
+    return field
+  }
+}

@@ -1,0 +1,136 @@
+// The embedded broker delivers the peer's messages itself (encoded once, written to each
+// matching subscriber). These tests hold it to aedes's own delivery on the same broker, and
+// check subscription changes, bursts and a subscriber that goes away.
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import type { Socket } from 'node:net'
+import { promisify } from 'node:util'
+import type { MqttClient } from 'mqtt'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startEmbeddedBroker, type LocalBroker } from '../../../src/main/peer/local-broker'
+import { mqttClient, until } from './helpers'
+
+const run = promisify(execFile)
+const text = (value: string) => new TextEncoder().encode(value)
+const READY_TOPIC = 'pairkit-test/ready'
+
+/** data_segs_out of the TCP connection 127.0.0.1:localPort → remotePort, from iproute2's ss. */
+async function dataSegmentsOut(localPort: number, remotePort: number): Promise<number> {
+  const { stdout } = await run('ss', ['-tinH', 'state', 'established', `( sport = :${localPort} and dport = :${remotePort} )`])
+  const match = /data_segs_out:(\d+)/.exec(stdout)
+  if (!match) throw new Error(`ss shows no data_segs_out for port ${localPort}: ${stdout}`)
+  return Number(match[1])
+}
+
+/** Write-like system calls this process has made (Linux /proc/self/io: write, writev, sendmsg…). */
+function writeSyscalls(): number {
+  return Number(/^syscw: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1])
+}
+
+/** Every message a client receives, as "topic payload" (other clients' readiness checks aside). */
+function record(client: MqttClient): string[] {
+  const seen: string[] = []
+  client.on('message', (topic, payload) => {
+    if (!topic.startsWith(READY_TOPIC)) seen.push(`${topic} ${payload.toString()}`)
+  })
+  return seen
+}
+
+describe('delivery of the peer\'s messages by the embedded broker', () => {
+  const cleanup: (() => Promise<unknown>)[] = []
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined)
+  })
+
+  async function broker(messagesPerWrite?: number): Promise<LocalBroker> {
+    const started = await startEmbeddedBroker({ port: 0, ...(messagesPerWrite ? { messagesPerWrite } : {}) })
+    cleanup.push(() => started.close())
+    return started
+  }
+
+  async function subscriber(url: string, ...filters: string[]): Promise<{ client: MqttClient; seen: string[] }> {
+    const client = await mqttClient(url)
+    cleanup.push(() => client.endAsync(true))
+    // Acknowledged only once aedes has the client ready (its CONNACK may come a little earlier).
+    await client.publishAsync(READY_TOPIC, '', { qos: 1 })
+    const seen = record(client)
+    if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 })
+    return { client, seen }
+  }
+
+  it('reaches exactly the subscribers aedes itself delivers a local client\'s publish to', async () => {
+    const local = await broker()
+    const filters = [['#'], ['a/#'], ['a/+/c'], ['+/+'], ['a/b'], ['+'], ['a/+', 'a/b'], ['/+'], ['x/#', '+/y'], ['$x/#'], []]
+    const subscribers = await Promise.all(filters.map((f) => subscriber(local.url, ...f)))
+    const publisher = await mqttClient(local.url)
+    cleanup.push(() => publisher.endAsync(true))
+    const topics = ['a', 'a/b', 'a/b/c', 'a//c', 'a/x/c', 'x/y', '/a', 'b', 'a/', '$x/y']
+    for (const topic of topics) {
+      local.republish(topic, text('peer'))
+      await publisher.publishAsync(topic, 'local', { qos: 0 })
+    }
+    // Both kinds of each message, in order: "end" from each side marks the last.
+    local.republish('end', text('peer'))
+    await publisher.publishAsync('end', 'local', { qos: 0 })
+    await until(() => subscribers.filter((s) => s.seen.includes('end local') && s.seen.includes('end peer')).length === filters.filter((f) => f.some((x) => x === '#' || x === '+')).length, 5000, 'the end markers')
+    for (const [index, { seen }] of subscribers.entries()) {
+      const fromPeer = seen.filter((m) => m.endsWith(' peer')).map((m) => m.slice(0, -5))
+      const fromLocal = seen.filter((m) => m.endsWith(' local')).map((m) => m.slice(0, -6))
+      expect(fromPeer, `subscriber with ${JSON.stringify(filters[index])}`).toEqual(fromLocal)
+    }
+    // And they are not all empty: the matrix exercises the matching.
+    expect(subscribers[0]?.seen.filter((m) => m.endsWith(' peer')).length).toBe(topics.length)
+  })
+
+  it('delivers once to a client whose filters overlap, and follows subscribe and unsubscribe', async () => {
+    const local = await broker()
+    const { client, seen } = await subscriber(local.url, 'o/#', 'o/b', '#')
+    const late = await subscriber(local.url)
+    local.republish('o/b', text('1'))
+    local.republish('late/x', text('before'))
+    await until(() => seen.length >= 2, 5000, 'the first messages')
+    await late.client.subscribeAsync('late/x')
+    local.republish('late/x', text('after subscribe'))
+    local.republish('o/b', text('2'))
+    // Two of the three matching filters go: the one left still carries the message, once.
+    await client.unsubscribeAsync(['#', 'o/#'])
+    local.republish('o/b', text('one filter left'))
+    await client.unsubscribeAsync('o/b')
+    await late.client.unsubscribeAsync('late/x')
+    local.republish('late/x', text('after unsubscribe'))
+    local.republish('o/b', text('after unsubscribe'))
+    await Promise.all([client.subscribeAsync('done'), late.client.subscribeAsync('done')])
+    local.republish('done', text('.'))
+    await until(() => seen.includes('done .') && late.seen.includes('done .'), 5000, 'the done markers')
+    expect(seen).toEqual(['o/b 1', 'late/x before', 'late/x after subscribe', 'o/b 2', 'o/b one filter left', 'done .'])
+    expect(late.seen).toEqual(['late/x after subscribe', 'done .'])
+  })
+
+  it('writes a burst in order, in few TCP writes, and keeps serving others when a subscriber leaves', async () => {
+    const local = await broker(8)
+    const kept = await subscriber(local.url, 'burst/#')
+    const leaving = await subscriber(local.url, 'burst/#')
+    const brokerPort = Number(new URL(local.url).port)
+    const segmentsSent = () => dataSegmentsOut(brokerPort, (kept.client.stream as Socket).localPort as number)
+    const before = await segmentsSent()
+    const writesBefore = writeSyscalls()
+    // As datagrams of one poll arrive: republished back to back in one turn of the event loop.
+    for (let i = 0; i < 300; i++) local.republish(`burst/${i % 3}`, text(`message ${i}`))
+    await until(() => kept.seen.length >= 300 && leaving.seen.length >= 300, 5000, '300 messages each')
+    const writes = writeSyscalls() - writesBefore
+    const expected = Array.from({ length: 300 }, (_, i) => `burst/${i % 3} message ${i}`)
+    expect(kept.seen).toEqual(expected)
+    expect(leaving.seen).toEqual(expected)
+    // Per subscriber, the first message at once and then writes of 8: about 38 each, where a
+    // write per message would be 300 each. A few more for whatever else this process writes.
+    expect(writes).toBeLessThanOrEqual(2 * 40 + 10)
+    // The kernel may merge writes into fewer segments, but never needs more than the writes.
+    const segments = (await segmentsSent()) - before
+    expect(segments).toBeLessThanOrEqual(40)
+
+    leaving.client.stream.destroy()
+    for (let i = 0; i < 50; i++) local.republish('burst/after', text(`after ${i}`))
+    await until(() => kept.seen.length >= 350, 5000, 'the messages after one subscriber left')
+    expect(kept.seen.slice(300)).toEqual(Array.from({ length: 50 }, (_, i) => `burst/after after ${i}`))
+  })
+})
