@@ -78,7 +78,7 @@ export class Qos0Fanout {
     writeQos0PublishHead(head, field, payload.length)
     for (const { subscriber, filter } of routes) {
       const { client, conn } = subscriber
-      if (!client.connected || conn.destroyed || !(filter in subscriber.subscriptions)) continue
+      if (!client.connected || conn.destroyed || conn.writableEnded || !(filter in subscriber.subscriptions)) continue
       this.write(conn, head, payload)
     }
     return true

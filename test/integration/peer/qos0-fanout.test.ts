@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { promisify } from 'node:util'
-import type { MqttClient } from 'mqtt'
+import { connectAsync, type MqttClient } from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startEmbeddedBroker, type LocalBroker } from '../../../src/main/peer/local-broker'
 import { mqttClient, until } from './helpers'
@@ -104,6 +104,22 @@ describe('delivery of the peer\'s messages by the embedded broker', () => {
     await until(() => seen.includes('done .') && late.seen.includes('done .'), 5000, 'the done markers')
     expect(seen).toEqual(['o/b 1', 'late/x before', 'late/x after subscribe', 'o/b 2', 'o/b one filter left', 'done .'])
     expect(late.seen).toEqual(['late/x after subscribe', 'done .'])
+  })
+
+  it('reaches a client whose subscription the broker restored from its session', async () => {
+    const local = await broker()
+    const options = { protocolVersion: 4 as const, reconnectPeriod: 0, clientId: 'pairkit-test-session', clean: false }
+    const first = await connectAsync(local.url, options)
+    await first.subscribeAsync('kept/#', { qos: 1 })
+    await first.endAsync()
+    // Back with the same session and no SUBSCRIBE of its own.
+    const again = await connectAsync(local.url, options)
+    cleanup.push(() => again.endAsync(true))
+    await again.publishAsync(READY_TOPIC, '', { qos: 1 })
+    const seen = record(again)
+    local.republish('kept/x', text('restored'))
+    await until(() => seen.length >= 1, 5000, 'the message to the restored subscription')
+    expect(seen).toEqual(['kept/x restored'])
   })
 
   it('writes a burst in order, in few TCP writes, and keeps serving others when a subscriber leaves', async () => {
