@@ -67,7 +67,8 @@ export class Qos0Fanout {
   /**
    * Writes one message to every subscriber whose filter matches. Returns false, having written
    * nothing, when aedes must deliver it instead: a "$" topic, or a broker whose clients this
-   * class cannot read.
+   * class cannot read. `payload` may still be queued for writing after this returns, so it must
+   * not change afterwards (each received datagram has its own buffer).
    */
   deliver(topic: string, payload: Uint8Array): boolean {
     if (this.closed || !this.usable || topic.startsWith('$')) return false
