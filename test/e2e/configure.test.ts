@@ -1,18 +1,18 @@
 // The Configure view against the real backend: live validation, the pair wizard, NVS
 // download, and read-back with a diff — and the passwords never shown again after entry.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configFromNvsImage, configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
 import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { makeTempDir } from '../support/temp-dir'
 
 const STA_PASSWORD_A = 'upstream-secret-A1'
 const STA_PASSWORD_B = 'upstream-secret-B2'
 const AP_PASSWORD = 'iot-net-secret-77'
-const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-config-'))
+const dir = makeTempDir('pairkit-e2e-config-')
 let browser: Browser
 let page: Page
 

@@ -1,15 +1,15 @@
 // The real renderer against the real backend through the browser host: a serial port
 // that appears while the page is open shows in Devices, and goes when it goes.
-import { mkdirSync, mkdtempSync } from 'node:fs'
-import os from 'node:os'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
 import { createPtyPair } from '../support/pty'
+import { makeTempDir } from '../support/temp-dir'
 
-const portsDir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-ports-'))
+const portsDir = makeTempDir('pairkit-e2e-ports-')
 let browser: Browser
 let page: Page
 let url: string

@@ -2,8 +2,7 @@
 // folder, see it checked, flash both devices in parallel with progress, and find the
 // bytes on their flash. A third device of the wrong chip is refused with a clear error.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { zipSync } from 'fflate'
 import type { Browser, Page } from 'playwright-core'
@@ -11,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
+import { makeTempDir } from '../support/temp-dir'
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-flash-'))
+const dir = makeTempDir('pairkit-e2e-flash-')
 const build = esp32Build()
 let browser: Browser
 let page: Page

@@ -1,8 +1,7 @@
 // Probing from the Devices view: a virtual ESP32 whose flash holds a bootloader, a partition
 // table, an app and bridge settings shows what it is, what it runs and how it is configured —
 // without its passwords.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +9,7 @@ import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
 import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build } from '../unit/bundle/build-fixtures'
+import { makeTempDir } from '../support/temp-dir'
 
 const WIFI_PASSWORD = 'probe-secret-wifi'
 let browser: Browser
@@ -17,7 +17,7 @@ let page: Page
 let twinUrl: string
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-e2e-probe-'))
+  const dir = makeTempDir('pairkit-e2e-probe-')
   const flash = new Uint8Array(4 << 20).fill(0xff)
   const build = esp32Build()
   flash.set(build.files['bootloader/bootloader.bin'] as Uint8Array, 0x1000)

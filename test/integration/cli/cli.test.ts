@@ -1,10 +1,9 @@
 // The `pairkit` command as a user runs it: a real process, real exit codes.
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runToEnd, spawnPairkit } from '../../support/processes'
 import { createPtyPair } from '../../support/pty'
+import { makeTempDir } from '../../support/temp-dir'
 
 describe('pairkit CLI', () => {
   it('--help lists the commands and exits 0', async () => {
@@ -31,7 +30,7 @@ describe('pairkit CLI', () => {
   })
 
   it('ports --json prints one JSON object per port, including watched pseudo-terminals', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-cli-'))
+    const dir = makeTempDir('pairkit-cli-')
     const pair = await createPtyPair(path.join(dir, 'ttyPK0'), path.join(dir, 'ttyPK1'))
     try {
       const result = await runToEnd(

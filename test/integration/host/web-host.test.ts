@@ -1,18 +1,18 @@
 // The browser host with a real Backend, a real HTTP server and real WebSockets.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Backend } from '../../../src/main/backend'
 import { startWebHost, type WebHost } from '../../../src/main/host/web-host'
+import { makeTempDir } from '../../support/temp-dir'
 
 let host: WebHost
 let backend: Backend
 const calls: string[] = []
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pairkit-web-'))
+  const dir = makeTempDir('pairkit-web-')
   const renderer = path.join(dir, 'renderer')
   mkdirSync(path.join(renderer, 'assets'), { recursive: true })
   writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>PairKit</title>')

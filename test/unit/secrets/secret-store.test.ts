@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EncryptedFileSecretStore, type SecretCipher } from '../../../src/main/secrets/encrypted-file-secret-store'
 import { MemorySecretStore } from '../../../src/main/secrets/secret-store'
+import { makeTempDir } from '../../support/temp-dir'
 
 // Electron's safeStorage cannot run here; this AES-GCM cipher has its shape (string in,
 // opaque bytes out), which is all the store relies on.
@@ -36,7 +36,7 @@ describe('secret stores', () => {
   })
 
   it('encrypted file store never writes a secret in clear and survives a restart', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pairkit-secrets-')), 'secrets.json')
+    const file = path.join(makeTempDir('pairkit-secrets-'), 'secrets.json')
     const cipher = aesCipher()
     const first = new EncryptedFileSecretStore(file, cipher)
     first.set('site-a:wifiPassword', 'correct horse battery')
@@ -51,7 +51,7 @@ describe('secret stores', () => {
   })
 
   it('a damaged store file starts empty instead of failing', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pairkit-secrets-')), 'secrets.json')
+    const file = path.join(makeTempDir('pairkit-secrets-'), 'secrets.json')
     writeFileSync(file, '{ this is not json')
     expect(new EncryptedFileSecretStore(file, aesCipher()).keys()).toEqual([])
   })
