@@ -30,11 +30,6 @@ export interface LoaderOptions {
   trace?: (direction: 'out' | 'in', frame: Uint8Array) => void
 }
 
-/** Time the link needs to carry `bytes` at `baud` (8N1 = 10 bits per byte), in ms. */
-export function wireTimeMs(bytes: number, baud: number): number {
-  return (bytes * 10 * 1000) / baud
-}
-
 export class Loader {
   isStub = false
   private readonly decoder = new SlipDecoder()

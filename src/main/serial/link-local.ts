@@ -1,10 +1,13 @@
 // A local serial port (USB bridge, native USB CDC, or a pty) through node serialport.
 import { realpath } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { SerialPort } from 'serialport'
 import { PairKitError } from '../../common/errors'
 import { parseUsbId } from '../../common/usb-bridges'
 import { listSystemPorts } from './port-lister'
-import { disconnectedError, LinkEvents, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+import { disconnectedError, LinkEvents, stalledWriteError, writeStallLimitMs, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+
+const CLOSE_WAIT_MS = 3000
 
 class LocalLink implements SerialLink {
   readonly info: LinkInfo
@@ -41,7 +44,13 @@ class LocalLink implements SerialLink {
         reject(disconnectedError(this.info.url))
         return
       }
-      this.port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => (error ? reject(disconnectedError(this.info.url, error.message)) : resolve()))
+      const limitMs = writeStallLimitMs(data.length, this.port.baudRate)
+      const timer = setTimeout(() => reject(stalledWriteError(this.info.url, data.length, limitMs)), limitMs)
+      this.port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => {
+        clearTimeout(timer)
+        if (error) reject(disconnectedError(this.info.url, error.message))
+        else resolve()
+      })
     })
   }
   onData(listener: (chunk: Uint8Array) => void): () => void {
@@ -76,7 +85,9 @@ class LocalLink implements SerialLink {
   async close(): Promise<void> {
     if (this.events.closed) return
     this.closing = true
-    await new Promise<void>((resolve) => this.port.close(() => resolve()))
+    // Closing a port with a write stuck in it can wait on the OS as well: do not let that hold
+    // up whoever is closing (a flash job ending with an error, the app quitting).
+    await Promise.race([new Promise<void>((resolve) => this.port.close(() => resolve())), sleep(CLOSE_WAIT_MS)])
     this.events.close()
   }
 }

@@ -32,7 +32,7 @@ class Rfc2217Link implements SerialLink {
   ) {
     this.info = { kind: 'rfc2217', url, controlLines: true }
     this.baudRate = options.baudRate ?? 115200
-    this.attached = attachSocket(socket, this.events, url, (chunk) => this.receive(chunk))
+    this.attached = attachSocket(socket, this.events, url, (chunk) => this.receive(chunk), () => this.baudRate)
     this.events.onClose(() => {
       for (const wake of this.negotiationWaiters) wake()
     })

@@ -3,7 +3,7 @@
 // skipped and a baud change only changes what the chip expects.
 import net from 'node:net'
 import { PairKitError } from '../../common/errors'
-import { disconnectedError, LinkEvents, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+import { disconnectedError, LinkEvents, stalledWriteError, writeStallLimitMs, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
 
 export async function connectTcp(host: string, port: number, url: string, options: OpenLinkOptions): Promise<net.Socket> {
   const timeoutMs = options.timeoutMs ?? 5000
@@ -47,7 +47,7 @@ export interface AttachedSocket {
 }
 
 /** Wires a connected socket's lifetime into LinkEvents. */
-export function attachSocket(socket: net.Socket, events: LinkEvents, url: string, onBytes: (chunk: Uint8Array) => void): AttachedSocket {
+export function attachSocket(socket: net.Socket, events: LinkEvents, url: string, onBytes: (chunk: Uint8Array) => void, baudRate: () => number): AttachedSocket {
   let closing = false
   socket.on('data', (chunk: Buffer) => onBytes(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
   socket.on('error', () => {
@@ -66,7 +66,14 @@ export function attachSocket(socket: net.Socket, events: LinkEvents, url: string
           reject(disconnectedError(url))
           return
         }
-        socket.write(data, (error) => (error ? reject(disconnectedError(url, error.message)) : resolve()))
+        // A server that stops reading leaves the write in Node's buffer for good: give up then.
+        const limitMs = writeStallLimitMs(data.length, baudRate())
+        const timer = setTimeout(() => reject(stalledWriteError(url, data.length, limitMs)), limitMs)
+        socket.write(data, (error) => {
+          clearTimeout(timer)
+          if (error) reject(disconnectedError(url, error.message))
+          else resolve()
+        })
       }),
   }
 }
@@ -96,7 +103,7 @@ class SocketLink implements SerialLink {
   ) {
     this.info = { kind: 'socket', url, controlLines: false }
     this.baudRate = options.baudRate ?? 115200
-    this.attached = attachSocket(socket, this.events, url, (chunk) => this.events.data(chunk))
+    this.attached = attachSocket(socket, this.events, url, (chunk) => this.events.data(chunk), () => this.baudRate)
   }
 
   get closed(): boolean {

@@ -38,6 +38,11 @@ export interface SerialLink {
   close(): Promise<void>
 }
 
+/** Time the link needs to carry `bytes` at `baud` (8N1 = 10 bits per byte), in ms. */
+export function wireTimeMs(bytes: number, baud: number): number {
+  return (bytes * 10 * 1000) / baud
+}
+
 export interface OpenLinkOptions {
   baudRate?: number
   /** Non-fatal notes (e.g. "this port has no DTR/RTS"), each reported once per link. */
@@ -122,4 +127,17 @@ export class LinkEvents {
 
 export function disconnectedError(where: string, detail?: string): PairKitError {
   return new PairKitError('PORT_DISCONNECTED', `the connection to ${where} was lost: check the cable and the port`, detail ? { detail } : {})
+}
+
+/**
+ * How long a write may take before the link is taken as stalled: a port whose other end stops
+ * taking data (a wedged adapter, a reader that hangs) never completes the write, and waiting
+ * forever would hang the job that wrote. Generous: 5 s beyond twice the wire time.
+ */
+export function writeStallLimitMs(bytes: number, baud: number): number {
+  return 5000 + 2 * wireTimeMs(bytes, baud)
+}
+
+export function stalledWriteError(where: string, bytes: number, limitMs: number): PairKitError {
+  return new PairKitError('TIMEOUT', `${where} stopped taking data: ${bytes} bytes were not sent within ${(limitMs / 1000).toFixed(1)} s`, { hint: 'Check the cable, or unplug the board and plug it in again, then retry.' })
 }
