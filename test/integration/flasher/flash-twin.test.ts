@@ -38,7 +38,11 @@ describe.each(['rfc2217', 'socket', 'pty'] as const)('flashing the twin over %s'
     const { twin, port } = await twinOn(kind)
     const service = new FlasherService()
     const warnings: string[] = []
-    service.onDidChangeJob((state) => state.type === 'warning' && warnings.push(state.message))
+    let last = ''
+    service.onDidChangeJob((state) => {
+      if (state.type === 'warning') warnings.push(state.message)
+      last = JSON.stringify(state).slice(0, 400)
+    })
     const id = service.start({
       operation: 'flash',
       port,
@@ -48,7 +52,12 @@ describe.each(['rfc2217', 'socket', 'pty'] as const)('flashing the twin over %s'
       ],
       options: { stub, baud: 460800 },
     })
-    const { state } = await service.wait(id)
+    // A job that stops moving fails here with where it stopped, not as a bare test timeout.
+    let timer: NodeJS.Timeout | undefined
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the flash job made no end within 45 s; last state: ${last}`)), 45_000)
+    })
+    const { state } = await Promise.race([service.wait(id), stuck]).finally(() => clearTimeout(timer))
     expect(state.type, JSON.stringify(state)).toBe('done')
     const result = (state as { result: FlashResult }).result
     expect(result.stub).toBe(stub)
