@@ -5,7 +5,7 @@ import { SerialPort } from 'serialport'
 import { PairKitError } from '../../common/errors'
 import { parseUsbId } from '../../common/usb-bridges'
 import { listSystemPorts } from './port-lister'
-import { disconnectedError, LinkEvents, stalledWriteError, writeStallLimitMs, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+import { disconnectedError, LinkEvents, writeWithinLimit, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
 
 const CLOSE_WAIT_MS = 3000
 
@@ -39,19 +39,8 @@ class LocalLink implements SerialLink {
   }
 
   write(data: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.events.closed) {
-        reject(disconnectedError(this.info.url))
-        return
-      }
-      const limitMs = writeStallLimitMs(data.length, this.port.baudRate)
-      const timer = setTimeout(() => reject(stalledWriteError(this.info.url, data.length, limitMs)), limitMs)
-      this.port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => {
-        clearTimeout(timer)
-        if (error) reject(disconnectedError(this.info.url, error.message))
-        else resolve()
-      })
-    })
+    if (this.events.closed) return Promise.reject(disconnectedError(this.info.url))
+    return writeWithinLimit(this.info.url, data.length, this.port.baudRate, (done) => this.port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), done))
   }
   onData(listener: (chunk: Uint8Array) => void): () => void {
     return this.events.onData(listener)

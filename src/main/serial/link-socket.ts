@@ -3,7 +3,7 @@
 // skipped and a baud change only changes what the chip expects.
 import net from 'node:net'
 import { PairKitError } from '../../common/errors'
-import { disconnectedError, LinkEvents, stalledWriteError, writeStallLimitMs, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+import { disconnectedError, LinkEvents, writeWithinLimit, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
 
 export async function connectTcp(host: string, port: number, url: string, options: OpenLinkOptions): Promise<net.Socket> {
   const timeoutMs = options.timeoutMs ?? 5000
@@ -60,21 +60,11 @@ export function attachSocket(socket: net.Socket, events: LinkEvents, url: string
     markClosing: () => {
       closing = true
     },
-    write: (data) =>
-      new Promise<void>((resolve, reject) => {
-        if (socket.destroyed || events.closed) {
-          reject(disconnectedError(url))
-          return
-        }
-        // A server that stops reading leaves the write in Node's buffer for good: give up then.
-        const limitMs = writeStallLimitMs(data.length, baudRate())
-        const timer = setTimeout(() => reject(stalledWriteError(url, data.length, limitMs)), limitMs)
-        socket.write(data, (error) => {
-          clearTimeout(timer)
-          if (error) reject(disconnectedError(url, error.message))
-          else resolve()
-        })
-      }),
+    write: (data) => {
+      if (socket.destroyed || events.closed) return Promise.reject(disconnectedError(url))
+      // A server that stops reading leaves the write in Node's buffer for good.
+      return writeWithinLimit(url, data.length, baudRate(), (done) => socket.write(data, done))
+    },
   }
 }
 

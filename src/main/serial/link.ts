@@ -130,14 +130,21 @@ export function disconnectedError(where: string, detail?: string): PairKitError 
 }
 
 /**
- * How long a write may take before the link is taken as stalled: a port whose other end stops
- * taking data (a wedged adapter, a reader that hangs) never completes the write, and waiting
- * forever would hang the job that wrote. Generous: 5 s beyond twice the wire time.
+ * Runs one write whose OS call reports through `done`, as a promise. A port whose other end
+ * stops taking data (a wedged adapter, a reader that hangs) never completes the write, and
+ * waiting forever would hang the job that wrote: after 5 s beyond twice the wire time the
+ * write fails with TIMEOUT instead.
  */
-export function writeStallLimitMs(bytes: number, baud: number): number {
-  return 5000 + 2 * wireTimeMs(bytes, baud)
-}
-
-export function stalledWriteError(where: string, bytes: number, limitMs: number): PairKitError {
-  return new PairKitError('TIMEOUT', `${where} stopped taking data: ${bytes} bytes were not sent within ${(limitMs / 1000).toFixed(1)} s`, { hint: 'Check the cable, or unplug the board and plug it in again, then retry.' })
+export function writeWithinLimit(where: string, bytes: number, baud: number, write: (done: (error?: Error | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const limitMs = 5000 + 2 * wireTimeMs(bytes, baud)
+    const timer = setTimeout(() => {
+      reject(new PairKitError('TIMEOUT', `${where} stopped taking data: ${bytes} bytes were not sent within ${(limitMs / 1000).toFixed(1)} s`, { hint: 'Check the cable, or unplug the board and plug it in again, then retry.' }))
+    }, limitMs)
+    write((error) => {
+      clearTimeout(timer)
+      if (error) reject(disconnectedError(where, error.message))
+      else resolve()
+    })
+  })
 }
