@@ -1,12 +1,14 @@
-// The embedded broker delivers the peer's messages itself (encoded once, written to each
-// matching subscriber). These tests hold it to aedes's own delivery on the same broker, and
-// check subscription changes, bursts and a subscriber that goes away.
+// The embedded broker delivers the peer's messages and local clients' QoS 0 messages itself
+// (encoded once, written to each matching subscriber). These tests hold it to aedes's own
+// delivery on the same broker, and check subscription changes, bursts and a subscriber that
+// goes away.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { promisify } from 'node:util'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
+import { SERVERLESS } from '../../../src/common/serverless/constants'
 import { startEmbeddedBroker, type LocalBroker } from '../../../src/main/peer/local-broker'
 import { mqttClient, until } from './helpers'
 
@@ -65,21 +67,52 @@ describe('delivery of the peer\'s messages by the embedded broker', () => {
     const publisher = await mqttClient(local.url)
     cleanup.push(() => publisher.endAsync(true))
     const topics = ['a', 'a/b', 'a/b/c', 'a//c', 'a/x/c', 'x/y', '/a', 'b', 'a/', '$x/y']
-    for (const topic of topics) {
+    // Three kinds of each message: from the peer and a local QoS 0 publish (both delivered by the
+    // fan-out), and a local QoS 1 publish, which aedes delivers itself: the reference.
+    const kinds = ['peer', 'local0', 'aedes'] as const
+    const send = async (topic: string) => {
       local.republish(topic, text('peer'))
-      await publisher.publishAsync(topic, 'local', { qos: 0 })
+      await publisher.publishAsync(topic, 'local0', { qos: 0 })
+      await publisher.publishAsync(topic, 'aedes', { qos: 1 })
     }
-    // Both kinds of each message, in order: "end" from each side marks the last.
-    local.republish('end', text('peer'))
-    await publisher.publishAsync('end', 'local', { qos: 0 })
-    await until(() => subscribers.filter((s) => s.seen.includes('end local') && s.seen.includes('end peer')).length === filters.filter((f) => f.some((x) => x === '#' || x === '+')).length, 5000, 'the end markers')
+    for (const topic of topics) await send(topic)
+    // "end" of each kind marks the last.
+    await send('end')
+    const wildcard = filters.filter((f) => f.some((x) => x === '#' || x === '+')).length
+    await until(() => subscribers.filter((s) => kinds.every((kind) => s.seen.includes(`end ${kind}`))).length === wildcard, 5000, 'the end markers')
     for (const [index, { seen }] of subscribers.entries()) {
-      const fromPeer = seen.filter((m) => m.endsWith(' peer')).map((m) => m.slice(0, -5))
-      const fromLocal = seen.filter((m) => m.endsWith(' local')).map((m) => m.slice(0, -6))
-      expect(fromPeer, `subscriber with ${JSON.stringify(filters[index])}`).toEqual(fromLocal)
+      const of = (kind: string) => seen.filter((m) => m.endsWith(` ${kind}`)).map((m) => m.slice(0, -kind.length - 1))
+      expect(of('peer'), `peer's messages to the subscriber with ${JSON.stringify(filters[index])}`).toEqual(of('aedes'))
+      expect(of('local0'), `local QoS 0 messages to the subscriber with ${JSON.stringify(filters[index])}`).toEqual(of('aedes'))
     }
     // And they are not all empty: the matrix exercises the matching.
     expect(subscribers[0]?.seen.filter((m) => m.endsWith(' peer')).length).toBe(topics.length)
+    expect(subscribers[0]?.seen.filter((m) => m.endsWith(' local0')).length).toBe(topics.length)
+  })
+
+  it('tells the bridge of every local client\'s publish once, whichever path delivers it', async () => {
+    const local = await broker()
+    const heard: string[] = []
+    local.onPublish((m) => m.topic !== READY_TOPIC && heard.push(`${m.clientId} ${m.topic} ${new TextDecoder().decode(m.payload)} q${m.qos}${m.retain ? ' retain' : ''}`))
+    const { seen } = await subscriber(local.url, 'h/#')
+    const publisher = await mqttClient(local.url, 'pairkit-test-pub')
+    const republisher = await mqttClient(local.url, SERVERLESS.LOCAL_CLIENT_ID)
+    cleanup.push(() => publisher.endAsync(true), () => republisher.endAsync(true))
+    await publisher.publishAsync('h/0', 'zero', { qos: 0 })
+    await publisher.publishAsync('h/1', 'one', { qos: 1 })
+    await publisher.publishAsync('h/r', 'kept', { qos: 0, retain: true })
+    // The re-publisher's own messages reach local subscribers but never the bridge (no loops).
+    await republisher.publishAsync('h/loop', 'local only', { qos: 0 })
+    await publisher.publishAsync('h/end', '.', { qos: 0 })
+    // The two paths may interleave (aedes's is asynchronous), so the order is not compared.
+    await until(() => seen.length >= 5, 5000, 'five messages')
+    await new Promise((resolve) => setTimeout(resolve, 200)) // time for any duplicate to show up
+    expect(heard.sort()).toEqual(['pairkit-test-pub h/0 zero q0', 'pairkit-test-pub h/1 one q1', 'pairkit-test-pub h/end . q0', 'pairkit-test-pub h/r kept q0 retain'])
+    expect(seen.sort()).toEqual(['h/0 zero', 'h/1 one', 'h/end .', 'h/loop local only', 'h/r kept'])
+    // The retained one went through aedes, which kept it for later subscribers.
+    const late = await subscriber(local.url, 'h/r')
+    await until(() => late.seen.length >= 1, 5000, 'the retained message')
+    expect(late.seen).toEqual(['h/r kept'])
   })
 
   it('delivers once to a client whose filters overlap, and follows subscribe and unsubscribe', async () => {
