@@ -24,7 +24,7 @@ export function qos0PublishHeadLength(topicField: Uint8Array, payloadLength: num
   return 1 + variableByteIntegerLength(remainingLength(topicField, payloadLength)) + topicField.length
 }
 
-/** Writes the head into `into`, which must be exactly qos0PublishHeadLength() bytes long. */
+/** Writes the head at the start of `into` (qos0PublishHeadLength() bytes; the payload may follow). */
 export function writeQos0PublishHead(into: Uint8Array, topicField: Uint8Array, payloadLength: number): void {
   let value = remainingLength(topicField, payloadLength)
   into[0] = 0x30

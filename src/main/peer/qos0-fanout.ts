@@ -67,20 +67,23 @@ export class Qos0Fanout {
   /**
    * Writes one message to every subscriber whose filter matches. Returns false, having written
    * nothing, when aedes must deliver it instead: a "$" topic, or a broker whose clients this
-   * class cannot read. `payload` may still be queued for writing after this returns, so it must
-   * not change afterwards (each received datagram has its own buffer).
+   * class cannot read. `payload` is copied: the caller may reuse it.
    */
   deliver(topic: string, payload: Uint8Array): boolean {
     if (this.closed || !this.usable || topic.startsWith('$')) return false
     const routes = this.routesFor(topic)
     if (routes.length === 0) return true
     const field = this.topicField(topic)
-    const head = Buffer.allocUnsafe(qos0PublishHeadLength(field, payload.length))
-    writeQos0PublishHead(head, field, payload.length)
+    // Head and payload in one buffer (from Node's pool): one write call and one chunk per message
+    // instead of two, for the price of copying at most 4 KiB.
+    const headLength = qos0PublishHeadLength(field, payload.length)
+    const packet = Buffer.allocUnsafe(headLength + payload.length)
+    writeQos0PublishHead(packet, field, payload.length)
+    packet.set(payload, headLength)
     for (const { subscriber, filter } of routes) {
       const { client, conn } = subscriber
       if (!client.connected || conn.destroyed || conn.writableEnded || !(filter in subscriber.subscriptions)) continue
-      this.write(conn, head, payload)
+      this.write(conn, packet)
     }
     return true
   }
@@ -98,11 +101,10 @@ export class Qos0Fanout {
    * holding the first one as well made deliveries burstier, which slowed clients that keep
    * Nagle's algorithm on (their next publishes then wait for delayed ACKs).
    */
-  private write(conn: Writable, head: Uint8Array, payload: Uint8Array): void {
+  private write(conn: Writable, packet: Uint8Array): void {
     const held = this.corked.get(conn)
     if (held === undefined) {
-      conn.write(head)
-      if (payload.length > 0) conn.write(payload)
+      conn.write(packet)
       conn.cork()
       this.corked.set(conn, 0)
       if (!this.flushQueued) {
@@ -120,8 +122,7 @@ export class Qos0Fanout {
     } else {
       this.corked.set(conn, held + 1)
     }
-    conn.write(head)
-    if (payload.length > 0) conn.write(payload)
+    conn.write(packet)
   }
 
   private readonly flush = (): void => {
