@@ -97,10 +97,12 @@ function deliverLocalQos0Directly(aedes: Aedes, fanout: Qos0Fanout, notify: (mes
   const broker = aedes as unknown as { publish: AedesPublish }
   const aedesPublish = broker.publish.bind(aedes)
   broker.publish = (packet, client, done) => {
-    if (typeof client !== 'object' || client === null || client.id === SERVERLESS.LOCAL_CLIENT_ID || packet.qos !== 0 || packet.retain || typeof packet.payload === 'string' || !fanout.deliver(packet.topic, packet.payload)) {
-      return aedesPublish(packet, client, done)
-    }
-    notify({ clientId: client.id, topic: packet.topic, payload: packet.payload, qos: 0, retain: false })
+    const { payload } = packet
+    const fromLocalClient = typeof client === 'object' && client !== null && client.id !== SERVERLESS.LOCAL_CLIENT_ID
+    // A plain QoS 0 message only; deliver() writes nothing and returns false for "$" topics and
+    // for clients it cannot read.
+    if (!fromLocalClient || packet.qos !== 0 || packet.retain || typeof payload === 'string' || !fanout.deliver(packet.topic, payload)) return aedesPublish(packet, client, done)
+    notify({ clientId: client.id, topic: packet.topic, payload, qos: 0, retain: false })
     // aedes reads the client's next packets when this is called back; never from inside its parser.
     if (done) process.nextTick(done)
   }
