@@ -26,10 +26,11 @@ export interface LocalBroker {
 }
 
 /**
- * Messages from the peer per TCP write to a subscriber at most (after the first of a turn, which
- * goes at once). Measured with bench:bridge, alternating runs: 2 was as fast as 8 with clients
- * without Nagle, and about twice as fast with clients that keep Nagle on, whose publishes
- * bunch up behind larger deliveries and then wait for delayed ACKs; 3 and 4 fell in between.
+ * QoS 0 messages per TCP write to a subscriber at most (after the first of a turn, which goes at
+ * once). Measured with bench:bridge, alternating runs: 8 was as fast as 2 with clients without
+ * Nagle or a little faster, and about half as fast with clients that keep Nagle on, whose
+ * publishes bunch up behind larger deliveries and then wait for delayed ACKs; 3 and 4 fell in
+ * between.
  */
 const DEFAULT_MESSAGES_PER_WRITE = 2
 

@@ -1,12 +1,13 @@
-// Delivers the peer's messages to the embedded broker's subscribers. They are all QoS 0 without
-// retain (reference §2.4), so every subscriber gets the same bytes: the PUBLISH is encoded once
-// and written to each matching client's connection, and a burst of messages leaves in a few TCP
-// writes per subscriber instead of one per message (see write()).
+// Delivers QoS 0 messages without retain to the embedded broker's subscribers: the peer's (all
+// of them are, reference §2.4) and local clients' (see local-broker.ts). Every subscriber gets
+// the same bytes, so the PUBLISH is encoded once and written to each matching client's
+// connection, and a burst of messages leaves in a few TCP writes per subscriber instead of one
+// per message (see write()).
 //
 // Why not aedes.publish: measured with bench:bridge, aedes's per-delivery path (a packet copy,
 // two setImmediates and a write syscall per subscriber per message) was most of the receiving
-// peer's CPU. Everything else stays aedes's: connections, sessions, QoS 1/2, retained messages,
-// local clients' publishes. Topics starting with "$" are left to aedes.
+// peer's CPU. Everything else stays aedes's: connections, sessions, QoS 1/2, retained messages.
+// Topics starting with "$" are left to aedes.
 import type { Writable } from 'node:stream'
 import type { Aedes, Client } from 'aedes'
 import { encodeTopicField, qos0PublishHeadLength, writeQos0PublishHead } from '../../common/mqtt/qos0-publish'
