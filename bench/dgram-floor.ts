@@ -14,6 +14,7 @@ const DATAGRAM_BYTES = 80
 const PER_TURN = 32
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
+type SenderMode = 'unconnected' | 'sync-lookup' | 'connected'
 type Message = { port: number } | { received: number; user: number; system: number } | { user: number; system: number; sent: number }
 
 /** Receiver: counts datagrams; on request reports the count and its CPU time so far. */
@@ -29,8 +30,11 @@ function receiver(): void {
 }
 
 /** Sender: DATAGRAMS datagrams to the receiver, PER_TURN per turn, then its CPU time. */
-function sender(port: number, connected: boolean): void {
-  const socket = createSocket('udp4')
+function sender(port: number, mode: SenderMode): void {
+  const connected = mode === 'connected'
+  // "sync-lookup": unconnected, with a lookup that answers an IPv4 literal at once instead of
+  // through dns.lookup's process.nextTick (what ice-link.ts does to the pair's socket).
+  const socket = mode === 'sync-lookup' ? createSocket({ type: 'udp4', lookup: (address, _options, callback) => callback(null, address, 4) }) : createSocket('udp4')
   const datagram = Buffer.alloc(DATAGRAM_BYTES, 0x61)
   socket.bind(0, '127.0.0.1', () => {
     const start = () => {
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
     const recv = spawnRole('receive')
     const { port } = (await next(recv)) as { port: number }
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const mode of ['unconnected', 'connected'] as const) {
+      for (const mode of ['unconnected', 'sync-lookup', 'connected'] as const) {
         recv.send('report')
         const before = (await next(recv)) as { received: number; user: number; system: number }
         const send = spawnRole('send', String(port), mode)
@@ -110,5 +114,5 @@ async function main(): Promise<void> {
 
 const [role, port, mode] = process.argv.slice(2)
 if (role === 'receive') receiver()
-else if (role === 'send') sender(Number(port), mode === 'connected')
+else if (role === 'send') sender(Number(port), mode as SenderMode)
 else await main()

@@ -7,6 +7,7 @@ import { SERVERLESS } from '../../common/serverless/constants'
 import { formatCandidateLine, formatIceDescription, type IceCandidate } from '../../common/serverless/ice-description'
 import type { RemoteDescription } from '../../common/serverless/signal-message'
 import { PairKitError } from '../../common/errors'
+import { answerIpv4LiteralLookupsAtOnce } from './udp-literal-lookup'
 
 export interface HostPort {
   host: string
@@ -166,6 +167,7 @@ export class IceLink {
     const socket = udpSocketOf(pair.protocol)
     if (socket) {
       const [host, port] = pair.remoteAddr
+      answerIpv4LiteralLookupsAtOnce(socket)
       // No callback: a failed UDP send is a lost datagram, which the wrap protocol tolerates.
       // Parts go out through sendmsg's scatter-gather list, as one datagram.
       socket.send(datagram, port, host)
