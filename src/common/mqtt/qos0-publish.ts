@@ -54,3 +54,42 @@ function remainingLength(topicField: Uint8Array, payloadLength: number): number 
 function variableByteIntegerLength(value: number): number {
   return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4
 }
+
+/** Where the parts of one QoS 0 PUBLISH lie in a buffer (offsets into it); see readQos0Publish. */
+export interface Qos0PublishFrame {
+  topicStart: number
+  topicEnd: number
+  /** The payload runs from topicEnd to end. */
+  end: number
+}
+
+/**
+ * Reads the packet that starts at `offset` when it is a complete QoS 0 PUBLISH without retain or
+ * DUP, and fills `frame` (reused by the caller: no allocation per packet). Returns false for
+ * anything else, leaving the packet to a full MQTT parser: another packet type or other flags,
+ * a packet that does not end within `bytes`, a Remaining Length longer than 4 bytes, a topic
+ * that overruns the packet. The topic's bytes are not checked here (UTF-8, wildcards, "$").
+ * MQTT 3.1 and 3.1.1 only: an MQTT 5 PUBLISH has properties between topic and payload.
+ */
+export function readQos0Publish(bytes: Uint8Array, offset: number, frame: Qos0PublishFrame): boolean {
+  if (bytes[offset] !== 0x30) return false
+  let at = offset + 1
+  let remaining = 0
+  let multiplier = 1
+  for (let digits = 0; ; digits++) {
+    if (digits === 4 || at >= bytes.length) return false
+    const byte = bytes[at++] as number
+    remaining += (byte & 0x7f) * multiplier
+    if ((byte & 0x80) === 0) break
+    multiplier *= 128
+  }
+  const end = at + remaining
+  if (remaining < 2 || end > bytes.length) return false
+  const topicStart = at + 2
+  const topicEnd = topicStart + (((bytes[at] as number) << 8) | (bytes[at + 1] as number))
+  if (topicEnd > end) return false
+  frame.topicStart = topicStart
+  frame.topicEnd = topicEnd
+  frame.end = end
+  return true
+}
