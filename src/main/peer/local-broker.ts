@@ -7,6 +7,7 @@ import { connect, type MqttClient } from 'mqtt'
 import { PairKitError } from '../../common/errors'
 import { SERVERLESS } from '../../common/serverless/constants'
 import { Qos0Fanout } from './qos0-fanout'
+import { readLocalQos0Directly } from './qos0-ingress'
 
 export interface LocalPublish {
   /** The publisher's client id, when the broker is embedded. */
@@ -53,6 +54,11 @@ export async function startEmbeddedBroker(options: { port: number; host?: string
     for (const listener of listeners) listener(message)
   }
   deliverLocalQos0Directly(aedes, fanout, notify)
+  readLocalQos0Directly(aedes, SERVERLESS.LOCAL_CLIENT_ID, (client, topic, payload) => {
+    if (!fanout.deliver(topic, payload)) return false
+    notify({ clientId: client.id, topic, payload, qos: 0, retain: false })
+    return true
+  })
   aedes.on('publish', (packet, client) => {
     // Like the mosquitto hook: only PUBLISHes from clients; the broker's own ($SYS, our
     // republishes, which have no client) never cross. The re-publisher's id never crosses either.
