@@ -16,7 +16,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 /**
  * How the benchmark's MQTT clients send: "nodelay" (TCP_NODELAY, as mosquitto's bridge and both
  * brokers here send) and "nagle" (mqtt.js's default). Both are clients users run. With Nagle a
@@ -57,6 +57,9 @@ interface Result {
   p99: number
   /** CPU time the two bridge processes spent per message during the throughput run, in µs. */
   bridgeCpuUs: number
+  /** read/write/readv/writev calls of the two bridge processes per message (/proc/PID/io syscr +
+   * syscw; Linux does not count sendmsg and recvmsg there, so PairKit's UDP I/O is not in it). */
+  bridgeSyscalls: number
   /** CPU time the benchmark's own MQTT clients spent per message, in µs. */
   clientCpuUs: number
   /** Gaps of STALL_MS or more between arrivals during the throughput run. */
@@ -187,9 +190,11 @@ async function measure(setup: Setup, size: number, clients: ClientKind): Promise
 
   // Throughput: a window of in-flight messages; whatever does not arrive is counted as lost.
   const bridgeCpuBefore = cpuSeconds(setup.pids)
+  const syscallsBefore = syscalls(setup.pids)
   const clientCpuBefore = process.cpuUsage()
   const { received, elapsed, stalls } = await pump(pub, sub, topic, Buffer.alloc(size, 0x61), MESSAGES)
   const bridgeCpu = cpuSeconds(setup.pids) - bridgeCpuBefore
+  const bridgeSyscalls = (syscalls(setup.pids) - syscallsBefore) / MESSAGES
   const clientCpu = process.cpuUsage(clientCpuBefore)
   const lost = MESSAGES - Math.min(received, MESSAGES)
 
@@ -210,7 +215,7 @@ async function measure(setup: Setup, size: number, clients: ClientKind): Promise
   await Promise.all([pub.endAsync(true), sub.endAsync(true)])
   samples.sort((x, y) => x - y)
   const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN
-  return { setup: setup.name, clients, size, rate: Math.min(received, MESSAGES) / elapsed, lost, p50: pick(0.5), p99: pick(0.99), bridgeCpuUs: (bridgeCpu * 1e6) / MESSAGES, clientCpuUs: (clientCpu.user + clientCpu.system) / MESSAGES, stalls }
+  return { setup: setup.name, clients, size, rate: Math.min(received, MESSAGES) / elapsed, lost, p50: pick(0.5), p99: pick(0.99), bridgeCpuUs: (bridgeCpu * 1e6) / MESSAGES, bridgeSyscalls, clientCpuUs: (clientCpu.user + clientCpu.system) / MESSAGES, stalls }
 }
 
 /** User + system CPU seconds of these processes so far (Linux /proc; 0 where unavailable). */
@@ -226,6 +231,20 @@ function cpuSeconds(pids: number[]): number {
     }
   }
   return ticks / 100 // USER_HZ is 100 on Linux
+}
+
+/** syscr + syscw of these processes so far (Linux /proc; 0 where unavailable). */
+function syscalls(pids: number[]): number {
+  let count = 0
+  for (const pid of pids) {
+    try {
+      const io = readFileSync(`/proc/${pid}/io`, 'utf8')
+      count += Number(/^syscr: (\d+)$/m.exec(io)?.[1] ?? 0) + Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? 0)
+    } catch {
+      // Not Linux, or not allowed: the column then reads 0.
+    }
+  }
+  return count
 }
 
 /**
@@ -293,9 +312,9 @@ async function main(): Promise<void> {
       }
     }
   }
-  const header = `${'setup'.padEnd(36)} ${'payload'.padStart(8)} ${'round'.padStart(6)} ${'msg/s'.padStart(10)} ${'lost'.padStart(6)} ${'stalls'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'bridge CPU µs/msg'.padStart(18)} ${'client CPU µs/msg'.padStart(18)}`
+  const header = `${'setup'.padEnd(36)} ${'payload'.padStart(8)} ${'round'.padStart(6)} ${'msg/s'.padStart(10)} ${'lost'.padStart(6)} ${'stalls'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'bridge CPU µs/msg'.padStart(18)} ${'r+w calls/msg'.padStart(13)} ${'client CPU µs/msg'.padStart(18)}`
   const row = (r: Result, round: string) =>
-    `${r.setup.padEnd(36)} ${`${r.size} B`.padStart(8)} ${round.padStart(6)} ${r.rate.toFixed(0).padStart(10)} ${String(r.lost).padStart(6)} ${String(r.stalls).padStart(7)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)} ${r.bridgeCpuUs.toFixed(1).padStart(18)} ${r.clientCpuUs.toFixed(1).padStart(18)}`
+    `${r.setup.padEnd(36)} ${`${r.size} B`.padStart(8)} ${round.padStart(6)} ${r.rate.toFixed(0).padStart(10)} ${String(r.lost).padStart(6)} ${String(r.stalls).padStart(7)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)} ${r.bridgeCpuUs.toFixed(1).padStart(18)} ${r.bridgeSyscalls.toFixed(2).padStart(13)} ${r.clientCpuUs.toFixed(1).padStart(18)}`
   const medians: Result[] = []
   for (const clients of CLIENT_KINDS) {
     console.log('')
@@ -343,6 +362,7 @@ function medianResult(runs: Result[]): Result {
     p50: median((r) => r.p50),
     p99: median((r) => r.p99),
     bridgeCpuUs: median((r) => r.bridgeCpuUs),
+    bridgeSyscalls: median((r) => r.bridgeSyscalls),
     clientCpuUs: median((r) => r.clientCpuUs),
     stalls: runs.reduce((sum, r) => sum + r.stalls, 0),
   }
