@@ -14,6 +14,7 @@ const SYSTEM_PACKAGES = [
   { check: 'command -v chromium', pkg: 'chromium', why: 'end-to-end UI tests' },
   { check: 'python3 -c "import serial.rfc2217"', pkg: 'python3-serial', why: "pyserial's RFC 2217 client against the virtual ESP32" },
   { check: 'PATH="$PATH:/usr/sbin" command -v mosquitto', pkg: 'mosquitto', why: 'an external MQTT broker for the peer' },
+  { check: 'PATH="$PATH:/usr/sbin" command -v turnserver', pkg: 'coturn', why: 'a TURN relay for the peer' },
   { check: 'PATH="$PATH:/usr/sbin:/sbin" command -v ip', pkg: 'iproute2', why: 'network namespaces for the NAT test' },
   { check: 'PATH="$PATH:/usr/sbin:/sbin" command -v iptables', pkg: 'iptables', why: 'the NAT in the namespace test' },
 ]

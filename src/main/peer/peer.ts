@@ -93,6 +93,17 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
     }
   }
 
+  /** A STUN or TURN server that gave nothing is a setup fault the technician must hear of. */
+  function reportMissingServerCandidates(lines: readonly string[]): void {
+    const has = (type: string) => lines.some((line) => line.includes(` typ ${type} `))
+    if (options.stun && !has('srflx')) {
+      emit({ type: 'warning', code: 'stun-no-answer', message: `The STUN server ${options.stun.host}:${options.stun.port} did not answer: only host candidates were gathered, so the other peer must reach this computer's own address directly` })
+    }
+    if (options.turn && !has('relay')) {
+      emit({ type: 'warning', code: 'turn-no-relay', message: `The TURN server ${options.turn.host}:${options.turn.port} gave no relay address (unreachable, or it refused user "${options.turn.username}" and its password): pairing goes on without a relay` })
+    }
+  }
+
   async function pairOnce(attempt: number): Promise<void> {
     // Gather as controlled: early checks from a controlling ESP then never meet a role conflict.
     const initialControlling = options.iceControlling ?? false
@@ -103,6 +114,7 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
     if (controller.signal.aborted) return
     fw.peer('I', FIRMWARE_MESSAGES.desc(link.description))
     for (const line of link.localCandidateLines) emit({ type: 'local-candidate', candidate: line })
+    reportMissingServerCandidates(link.localCandidateLines)
     fw.juice('INFO', JUICE_MESSAGES.gatheringDone)
     fw.peer('I', FIRMWARE_MESSAGES.gatheringDone)
 
