@@ -2,17 +2,17 @@
 // candidate with the configured credentials, and when the only candidate the other side learns
 // is the relay (as behind a NAT that drops everything unsolicited), the link is made through it
 // and messages cross both ways. The TURN password never appears in an event.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Aedes } from 'aedes'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPeer, type PeerHandle } from '../../../src/main/peer/peer'
 import { freePort } from '../../support/free-port'
+import { spawnTracked, stopProcess } from '../../support/processes'
+import { makeTempDir } from '../../support/temp-dir'
 import { collectMessages, EventLog, mqttClient, uniquePrefix, until } from './helpers'
 
 const TURN_USER = 'pairkit'
@@ -23,7 +23,7 @@ const WRONG_PASSWORD = 'not-the-secret-91c2'
 async function startCoturn(port: number, dir: string): Promise<ChildProcess> {
   // A small relay port range that depends on the listening port, so parallel runs rarely share one.
   const minPort = 42000 + (port % 100) * 20
-  const child = spawn(
+  const child = spawnTracked(
     'turnserver',
     [
       '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`, `--min-port=${minPort}`, `--max-port=${minPort + 19}`,
@@ -35,19 +35,10 @@ async function startCoturn(port: number, dir: string): Promise<ChildProcess> {
   try {
     await answersStun(port, 10_000)
   } catch (error) {
-    await stop(child)
+    await stopProcess(child)
     throw error
   }
   return child
-}
-
-/** SIGTERM, then SIGKILL if coturn is still there after 3 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))])
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 }
 
 /** Resolves once a STUN Binding request to 127.0.0.1:port gets any answer. */
@@ -107,7 +98,7 @@ async function startRelayOnlySignalling(): Promise<{ url: string; rewritten: () 
 }
 
 describe('two peers through a TURN relay', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pairkit-turn-'))
+  const dir = makeTempDir('pairkit-turn-')
   let coturn: ChildProcess | undefined
   let turnPort: number
   let signalling: Awaited<ReturnType<typeof startRelayOnlySignalling>>
@@ -135,8 +126,7 @@ describe('two peers through a TURN relay', () => {
     await peerA?.close()
     await peerB?.close()
     await signalling?.close()
-    if (coturn) await stop(coturn)
-    rmSync(dir, { recursive: true, force: true })
+    if (coturn) await stopProcess(coturn)
   })
 
   it('gathers a relay candidate in the firmware form and pairs through it', () => {
