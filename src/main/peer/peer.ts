@@ -6,6 +6,7 @@ import { Emitter, type Event } from '../../common/event'
 import { serializeError } from '../../common/errors'
 import type { PeerRole } from '../../common/serverless/constants'
 import { FIRMWARE_MESSAGES, JUICE_MESSAGES } from '../../common/serverless/firmware-log'
+import { parseCandidateLine, type IceCandidate } from '../../common/serverless/ice-description'
 import { chooseIceRole } from '../../common/serverless/ice-role'
 import { emptyPeerStats, type PeerEvent, type PeerEventInput, type PeerStats } from '../../common/serverless/peer-events'
 import { SERVERLESS } from '../../common/serverless/constants'
@@ -95,11 +96,11 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
 
   /** A STUN or TURN server that gave nothing is a setup fault the technician must hear of. */
   function reportMissingServerCandidates(lines: readonly string[]): void {
-    const has = (type: string) => lines.some((line) => line.includes(` typ ${type} `))
-    if (options.stun && !has('srflx')) {
+    const types = new Set<IceCandidate['type']>(lines.map(parseCandidateLine).flatMap((parsed) => (parsed.ok ? [parsed.candidate.type] : [])))
+    if (options.stun && !types.has('srflx')) {
       emit({ type: 'warning', code: 'stun-no-answer', message: `The STUN server ${options.stun.host}:${options.stun.port} did not answer: only host candidates were gathered, so the other peer must reach this computer's own address directly` })
     }
-    if (options.turn && !has('relay')) {
+    if (options.turn && !types.has('relay')) {
       emit({ type: 'warning', code: 'turn-no-relay', message: `The TURN server ${options.turn.host}:${options.turn.port} gave no relay address (unreachable, or it refused user "${options.turn.username}" and its password): pairing goes on without a relay` })
     }
   }

@@ -30,7 +30,7 @@ async function startCoturn(port: number, dir: string): Promise<ChildProcess> {
       '--lt-cred-mech', `--user=${TURN_USER}:${TURN_PASSWORD}`, '--realm=pairkit.test', '--allow-loopback-peers',
       '--no-tls', '--no-dtls', '--no-cli', '--no-tcp-relay', `--db=${path.join(dir, 'turndb')}`, `--pidfile=${path.join(dir, 'turn.pid')}`, '--log-file=stdout', '--simple-log',
     ],
-    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, PATH: `${process.env.PATH}:/usr/bin:/usr/sbin` } },
+    { stdio: ['ignore', 'ignore', 'ignore'] },
   )
   try {
     await answersStun(port, 10_000)
