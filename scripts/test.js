@@ -1,6 +1,7 @@
 // `npm test`: every check, in order — system packages the tests need, type checks, lint,
 // build, then the unit, integration and end-to-end suites. Ends with one summary line.
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,6 +52,17 @@ function run(label, command, args, options = {}) {
 }
 
 const bin = (name) => path.join(ROOT, 'node_modules/.bin', name)
+
+// A test run must not change tracked files (screenshots go to the ignored test-results/; the
+// README's pictures change only with `npm run screenshots`). Outside a git checkout this is skipped.
+function trackedChanges() {
+  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' })
+  const diff = spawnSync('git', ['diff', 'HEAD', '--binary'], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  if (status.status !== 0 || diff.status !== 0) return undefined
+  // The diff's digest catches a file that was already modified and changed again.
+  return `${status.stdout}diff ${createHash('sha256').update(diff.stdout).digest('hex')}\n`
+}
+const changesBefore = trackedChanges()
 const totals = { passed: 0, failed: 0 }
 let ok = true
 
@@ -81,6 +93,14 @@ for (const project of ['unit', 'integration', 'e2e']) {
   } else {
     totals.failed += 1
   }
+}
+
+const changesAfter = trackedChanges()
+if (changesBefore !== undefined && changesAfter !== undefined && changesAfter !== changesBefore) {
+  const before = new Set(changesBefore.split('\n'))
+  const added = changesAfter.split('\n').filter((line) => line && !before.has(line))
+  console.error(`✖ the test run changed files in the checkout (tests must write only to ignored folders):\n${added.join('\n')}`)
+  ok = false
 }
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`)

@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configFromNvsImage, configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
-import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { spawnPairkit, waitForLine } from '../support/processes'
+import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 
 const STA_PASSWORD_A = 'upstream-secret-A1'
@@ -88,6 +89,6 @@ describe('Configure view', () => {
     expect(text).toMatch(/Pair id/)
     expect(await page.getByTestId('read-back-problems').innerText()).toMatch(/will not pair/)
     expect(await page.content()).not.toContain('another-secret-99')
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/images/configure.png'), fullPage: true })
+    await page.screenshot({ path: screenshotPath('configure.png'), fullPage: true })
   })
 })

@@ -1,12 +1,12 @@
 // The real renderer against the real backend through the browser host: a serial port
 // that appears while the page is open shows in Devices, and goes when it goes.
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
-import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { spawnPairkit, waitForLine } from '../support/processes'
 import { createPtyPair } from '../support/pty'
+import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 
 const portsDir = makeTempDir('pairkit-e2e-ports-')
@@ -50,9 +50,7 @@ describe('Devices view', () => {
       await row(pair.a).waitFor({ state: 'visible', timeout: 5_000 })
       await row(pair.b).waitFor({ state: 'visible', timeout: 5_000 })
       expect(await row(pair.a).innerText()).toContain('watched path')
-      const shots = path.join(REPO_ROOT, 'docs/images')
-      mkdirSync(shots, { recursive: true })
-      await page.screenshot({ path: path.join(shots, 'devices.png') })
+      await page.screenshot({ path: screenshotPath('devices.png') })
     } finally {
       await pair.close()
     }

@@ -8,8 +8,9 @@ import { zipSync } from 'fflate'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
-import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
+import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 
 const dir = makeTempDir('pairkit-e2e-flash-')
@@ -69,7 +70,7 @@ describe('Flash view', () => {
       await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 })
       expect(await job.getByTestId('job-status').innerText()).toMatch(/verified by MD5/)
     }
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/images/flash.png'), fullPage: true })
+    await page.screenshot({ path: screenshotPath('flash.png'), fullPage: true })
     for (const twin of twins) {
       const flash = new Uint8Array(readFileSync(twin.flash))
       for (const [file, offset] of [['bootloader/bootloader.bin', 0x1000], ['partition_table/partition-table.bin', 0x8000], ['hello-world.bin', 0x10000]] as const) {

@@ -7,8 +7,9 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
-import { REPO_ROOT, spawnPairkit, waitForLine } from '../support/processes'
+import { spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build } from '../unit/bundle/build-fixtures'
+import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 
 const WIFI_PASSWORD = 'probe-secret-wifi'
@@ -53,6 +54,6 @@ describe('Probe from the Devices view', () => {
     expect(settings).toMatch(/a1b2c3d4e5f60718/)
     expect(settings).toMatch(/Sensors-North/)
     expect(await page.content()).not.toContain(WIFI_PASSWORD)
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/images/probe.png'), fullPage: true })
+    await page.screenshot({ path: screenshotPath('probe.png'), fullPage: true })
   })
 })
