@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises'
 import { parseFlashOffset } from '../../common/bundle'
 import { UsageError, type Command } from '../command'
+import { checkOutputPath, writeOutputFile } from '../output-file'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
 
 export const readFlashCommand: Command = {
@@ -28,9 +28,11 @@ Example: pairkit read-flash --port /dev/ttyUSB0 0x8000 0xc00 table.bin`,
     const size = parseFlashOffset(sizeText)
     if (offset === undefined) throw new UsageError(`OFFSET ${offsetText} is not a flash address`)
     if (!size) throw new UsageError(`SIZE ${sizeText} is not a positive size`)
+    // Before a read that may take minutes, not after it.
+    await checkOutputPath(file, 'flash.bin')
     const { value } = await runFlasherJob({ operation: 'read-flash', port: connect.port, offset, size, options: connect }, out, signal)
     const bytes = value as Uint8Array
-    await writeFile(file, bytes)
+    await writeOutputFile(file, bytes, 'flash.bin')
     out.result({ type: 'read', offset, size: bytes.length, file }, () => `Read ${bytes.length} bytes from 0x${offset.toString(16)} into ${file}`)
     return 0
   },
