@@ -82,7 +82,8 @@ async function loadOffsetList(pairs: { offset: number; path: string }[], options
   for (const pair of pairs) {
     const bytes = await readFileCapped(pair.path)
     if (!bytes) {
-      bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) does not exist` })
+      const what = (await stat(pair.path).catch(() => undefined)) ? 'is not a regular file' : 'does not exist'
+      bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) ${what}` })
       continue
     }
     const kind = classifyPart(bytes, pair.offset, options.chip)
