@@ -14,8 +14,8 @@ export const nvsGenerateCommand: Command = {
 Reads a CSV in nvs_partition_gen's dialect (header key,type,encoding,value; rows of type
 namespace, data or file; encodings u8 i8 u16 i16 u32 i32 u64 i64 string hex2bin base64 binary)
 and writes a partition image of SIZE bytes (a multiple of 0x1000, at most 128 MB; under 0x3000
-the partition must be flagged readonly). \`file\` rows name a file relative to the current folder, like the
-generator; if it is not there, the CSV's folder is tried.
+the partition must be flagged readonly). \`file\` rows name a file relative to the current
+folder, like the generator; if it is not there, the CSV's folder is tried.
 
   --version 2   multi-page blobs (default); --version 1 writes old single-entry blobs
   --json        print {"output","size","readOnly"} as one JSON line
