@@ -36,6 +36,8 @@ export interface DeviceOptions {
   firmware: FirmwareOptions
   /** Called with every line the twin logs about itself (not the UART): for the CLI's stderr. */
   onNote?: (text: string) => void
+  /** Fault injection on flash data the loader sends (corrupt-reads). */
+  outgoingFlashData?: (data: Uint8Array) => Uint8Array
 }
 
 export class Device {
@@ -70,6 +72,7 @@ export class Device {
       send: (frame) => this.tx.send(slipEncode(frame), true),
       changeBaud: (baud) => this.setBaudAfterQueued(baud),
       runUserCode: () => this.powerCycle('app', 'software'),
+      ...(options.outgoingFlashData ? { outgoingFlashData: options.outgoingFlashData } : {}),
     })
   }
 

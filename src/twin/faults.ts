@@ -3,16 +3,21 @@
 //   corrupt=P     each byte has one bit flipped with probability P
 //   stall=P       each chunk towards the host is held back 200–1000 ms with probability P
 //   disconnect-after=N  the connection is cut once N bytes have been sent to the host
+//   corrupt-reads=P  each block of flash data the loader sends (READ_FLASH_SLOW answers,
+//                 READ_FLASH packets) has one bit flipped with probability P: damage inside
+//                 an intact frame, which only an MD5 over the data can reveal
 //   panic[=S]     the app panics (Guru Meditation) S seconds after app_main (default 2)
 //   bootloop=N    the app restarts every N seconds
 //   seed=N        PRNG seed (default 1)
 import { PairKitError } from '../common/errors'
+import { seededRandom } from '../common/seeded-random'
 
 export interface FaultSpec {
   drop: number
   corrupt: number
   stall: number
   disconnectAfter?: number
+  corruptReads?: number
   panicAfterMs?: number
   bootloopMs?: number
   seed: number
@@ -26,7 +31,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
   for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const [key = '', raw] = part.split('=', 2)
     const value = raw === undefined ? undefined : Number(raw)
-    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,panic,bootloop=10,seed=7.' })
+    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,seed=7.' })
     const probability = () => {
       if (value === undefined || !(value >= 0 && value <= 1)) throw bad()
       return value
@@ -40,6 +45,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
       case 'corrupt': spec.corrupt = probability(); break
       case 'stall': spec.stall = probability(); break
       case 'disconnect-after': spec.disconnectAfter = Math.floor(positive()); break
+      case 'corrupt-reads': spec.corruptReads = probability(); break
       case 'panic': spec.panicAfterMs = (value === undefined ? 2 : positive()) * 1000; break
       case 'bootloop': spec.bootloopMs = positive() * 1000; break
       case 'seed': spec.seed = Math.floor(value ?? Number.NaN); if (!Number.isFinite(spec.seed)) throw bad(); break
@@ -50,7 +56,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
 }
 
 // Seeded so a failure can be replayed (the same generator the fuzz tests use).
-export { seededRandom } from '../common/seeded-random'
+export { seededRandom }
 
 /** Applies the byte-level faults to one direction of a connection. */
 export class ByteFaults {
@@ -76,5 +82,19 @@ export class ByteFaults {
 
   stallMs(): number {
     return this.spec.stall > 0 && this.random() < this.spec.stall ? 200 + Math.floor(this.random() * 800) : 0
+  }
+}
+
+/** corrupt-reads: flips one bit of a block of flash data on its way to the host. */
+export function flashReadFaults(spec: FaultSpec): (data: Uint8Array) => Uint8Array {
+  const probability = spec.corruptReads ?? 0
+  if (probability === 0) return (data) => data
+  const random = seededRandom(spec.seed)
+  return (data) => {
+    if (data.length === 0 || random() >= probability) return data
+    const copy = data.slice()
+    const bit = Math.floor(random() * data.length * 8)
+    copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7))
+    return copy
   }
 }

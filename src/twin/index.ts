@@ -5,7 +5,7 @@ import { chipById, type ChipDef } from '../common/esp/chips'
 import { PairKitError } from '../common/errors'
 import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
-import { NO_FAULTS, type FaultSpec } from './faults'
+import { flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
 import type { TwinNetwork } from './firmware/network-policy'
 import { DeviceLink } from './transports/link'
@@ -75,6 +75,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     mac: options.mac ?? defaultMac(`${options.flashPath ?? ''}:${options.listen ?? options.tty ?? ''}:${chip.id}`),
     wireTiming: options.wireTiming ?? true,
     onNote: options.onNote,
+    outgoingFlashData: flashReadFaults(faults),
     firmware: {
       logColours: options.logColours ?? true,
       quirks: options.quirks ?? 'intended',

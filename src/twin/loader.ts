@@ -19,6 +19,8 @@ export interface LoaderHooks {
   send(frame: Uint8Array): void
   changeBaud(baud: number): void
   runUserCode(): void
+  /** Fault injection on flash data sent to the host (corrupt-reads); unchanged when absent. */
+  outgoingFlashData?(data: Uint8Array): Uint8Array
 }
 
 /** Commands this chip's ROM implements (GET_SECURITY_INFO only on chips that have it). */
@@ -55,6 +57,7 @@ export class Loader {
       sendFrame: (frame) => hooks.send(frame),
       changeBaud: (baud) => hooks.changeBaud(baud),
       runUserCode: () => hooks.runUserCode(),
+      outgoingFlashData: (data) => hooks.outgoingFlashData?.(data) ?? data,
       startReadFlash: (offset, length, packetSize, maxUnacked) => {
         this.reading = { offset, length, packetSize, maxUnacked, sent: 0, acked: 0 }
         this.pumpReadFlash()
@@ -145,7 +148,7 @@ export class Loader {
     if (!reading) return
     while (reading.sent < reading.length && reading.sent - reading.acked < reading.maxUnacked * reading.packetSize) {
       const size = Math.min(reading.packetSize, reading.length - reading.sent)
-      this.hooks.send(this.flash.read(reading.offset + reading.sent, size))
+      this.hooks.send(this.ctx.outgoingFlashData(this.flash.read(reading.offset + reading.sent, size)))
       reading.sent += size
     }
     if (reading.acked >= reading.length) {

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import {
   CONFIG_FIELDS, REDACTED, checkConfig, configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences,
-  type DeviceConfig,
+  type ConfigField, type DeviceConfig,
 } from '../../common/config'
 import { PairKitError } from '../../common/errors'
+import { readInputFile } from '../../main/bundle'
 import type { Command } from '../command'
 
 export const configShowCommand: Command = {
@@ -26,13 +26,15 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, out }) {
     const [input] = positionals as [string]
-    const image = await readFile(input).catch((error: unknown) => {
-      throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
-    })
+    const image = await readInputFile(input)
     const show = values['show-secrets'] === true
-    const { config, stored, problems } = configFromNvsImage(new Uint8Array(image))
+    const { config, stored, problems } = configFromNvsImage(image)
     const intended = typeof values.intended === 'string' ? await readIntended(values.intended, config) : undefined
-    const differences = intended ? diffConfig(intended, config) : undefined
+    const differences = intended ? diffConfig(intended.config, config) : undefined
+    for (const field of intended?.secretsMissing ?? []) {
+      const label = CONFIG_FIELDS.find((spec) => spec.field === field)?.label ?? field
+      out.warn(`${input} holds no ${label}, but ${String(values.intended)} expects one (saved as ${REDACTED}): provision the device again, e.g. with \`pairkit config pair\``)
+    }
     out.result(
       {
         config: show ? config : redactConfig(config),
@@ -47,11 +49,16 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
   },
 }
 
-/** The intended configuration; secrets saved as •••• take the device's value, so they are not compared. */
-async function readIntended(file: string, actual: DeviceConfig): Promise<DeviceConfig> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new PairKitError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`)
-  })
+/** Stands in for a password saved as •••• while the intended file is checked: every password rule accepts it. */
+const SECRET_STAND_IN = 'stand-in-password'
+
+/**
+ * The intended configuration. Secrets saved as •••• take the device's value, so they are not
+ * compared; where the device holds none, the intended file is checked with a stand-in (the
+ * file is not at fault) and the secret is reported missing from the image.
+ */
+async function readIntended(file: string, actual: DeviceConfig): Promise<{ config: DeviceConfig; secretsMissing: ConfigField[] }> {
+  const text = new TextDecoder().decode(await readInputFile(file))
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -60,8 +67,15 @@ async function readIntended(file: string, actual: DeviceConfig): Promise<DeviceC
   }
   if (typeof parsed !== 'object' || parsed === null) throw new PairKitError('BAD_INPUT', `${file} must hold a configuration object`)
   const merged: Record<string, unknown> = { ...parsed }
-  for (const spec of CONFIG_FIELDS) if (spec.secret && merged[spec.field] === REDACTED) merged[spec.field] = actual[spec.field]
+  const secretsMissing: ConfigField[] = []
+  for (const spec of CONFIG_FIELDS) {
+    if (!spec.secret || merged[spec.field] !== REDACTED) continue
+    if (actual[spec.field] === '') secretsMissing.push(spec.field)
+    merged[spec.field] = actual[spec.field] === '' ? SECRET_STAND_IN : actual[spec.field]
+  }
   const check = checkConfig(merged)
   if (!check.ok) throw new PairKitError('BAD_INPUT', `${file} is not a valid configuration: ${check.issues.map((issue) => issue.message).join('; ')}`)
-  return check.config
+  // Compared as "set" against the device's nothing: a difference, shown hidden.
+  const config = { ...check.config, ...Object.fromEntries(secretsMissing.map((field) => [field, REDACTED])) } as DeviceConfig
+  return { config, secretsMissing }
 }

@@ -4,13 +4,15 @@ import { hex, type FlashResult } from '../../common/flasher/job-state'
 import { loadBundle } from '../../main/bundle'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
+import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
 
 export const flashCommand: Command = {
   name: 'flash',
   summary: 'Write a firmware bundle (or OFFSET=FILE parts) to an ESP32 and verify every region by MD5.',
-  usage: 'flash --port URL (BUNDLE | OFFSET=FILE...) [--baud N] [--no-stub] [--no-reset] [--json]',
+  usage: 'flash --port URL (BUNDLE | OFFSET=FILE...) [--baud N] [--no-stub] [--no-reset] [--raw OFFSET]... [--json]',
   help: `
-Checks the bundle (build directory, .zip, merged .bin, or OFFSET=FILE pairs), connects,
+Checks the bundle (build directory, .zip, merged .bin, or OFFSET=FILE pairs) as
+\`pairkit bundle inspect\` does and writes nothing when it has an error; then connects,
 checks that it fits the device (chip, flash size), writes every part compressed through
 the flasher stub at --baud (falling back to 115200 when the switch fails), verifies each
 region by MD5 and resets the chip into the app.
@@ -19,14 +21,18 @@ region by MD5 and resets the chip into the app.
   --baud N      rate while writing (default 921600)
   --no-stub     ROM loader only, uncompressed (slower)
   --no-reset    no DTR/RTS: neither before (chip already in download mode) nor after
+  --raw OFFSET  write the part at OFFSET as raw data, without checking that it is an app
+                image or a partition table where one belongs; repeatable
   --json        one JSON object per event; the result last
 
 Example: pairkit flash --port /dev/ttyUSB0 build/`,
-  options: CONNECT_OPTIONS,
+  options: { ...CONNECT_OPTIONS, ...RAW_OPTION },
   positionals: { min: 1, max: 64 },
   async run({ values, positionals, out, signal }) {
     const connect = connectOptionsFrom(values)
+    const rawOffsets = rawOffsetsFrom(values)
     const bundle = await loadBundle(positionals)
+    applyRawOffsets(bundle, rawOffsets)
     const report = validateBundle(bundle)
     for (const problem of report.problems.filter((p) => p.severity === 'warning')) out.warn(problem.message)
     const fatal = report.problems.find((p) => p.severity === 'error' && p.code !== 'NO_CHIP' && p.code !== 'NO_PARTITION_TABLE')

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
-import { PairKitError } from '../../common/errors'
 import { formatNvsEntries, nvsEntriesToJson, readNvsPartition } from '../../common/nvs'
+import { readInputFile } from '../../main/bundle'
 import type { Command } from '../command'
 
 export const nvsDumpCommand: Command = {
@@ -21,10 +20,8 @@ Example: pairkit nvs dump nvs.bin --json`,
   positionals: { min: 1, max: 1 },
   async run({ positionals, out }) {
     const [input] = positionals as [string]
-    const image = await readFile(input).catch((error: unknown) => {
-      throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
-    })
-    const result = readNvsPartition(new Uint8Array(image))
+    const image = await readInputFile(input)
+    const result = readNvsPartition(image)
     if (out.json) out.result(nvsEntriesToJson(result.entries), () => '')
     else out.info(result.entries.length > 0 ? formatNvsEntries(result.entries) : 'No entries: the partition is empty.')
     for (const problem of result.problems) out.warn(problem.message)

@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises'
 import { parseFlashSize } from '../../common/bundle/flash-settings'
 import { PairKitError } from '../../common/errors'
 import { encodePartitionTable, hasErrors, parsePartitionCsv, validatePartitionTable } from '../../common/partition-table'
 import { parseGeneratorNumber } from '../../common/partition-table/parse-number'
+import { readInputFile } from '../../main/bundle'
 import { UsageError, type Command } from '../command'
+import { writeOutputFile } from '../output-file'
 
 export const partitionTableToBinCommand: Command = {
   name: 'partition-table to-bin',
@@ -32,9 +33,7 @@ Example: pairkit partition-table to-bin partitions.csv partition-table.bin --fla
     if (offset && !offset.ok) throw new UsageError('--offset takes a number such as 0x8000')
     const tableOffset = offset?.ok ? offset.value : undefined
 
-    const text = await readFile(input, 'utf8').catch((error: unknown) => {
-      throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
-    })
+    const text = new TextDecoder().decode(await readInputFile(input))
     const parsed = parsePartitionCsv(text, { tableOffset })
     const problems = [...parsed.problems, ...(hasErrors(parsed.problems) ? [] : validatePartitionTable(parsed.entries, { tableOffset, flashSize }))]
     for (const problem of problems.filter((p) => p.severity === 'warning')) out.warn(problem.message)
@@ -44,7 +43,7 @@ Example: pairkit partition-table to-bin partitions.csv partition-table.bin --fla
       for (const problem of errors.slice(1)) out.error(problem.message)
       throw new PairKitError('BAD_INPUT', `${input}: ${errors[0]?.message}`, { hint: 'Fix the partition CSV; nothing was written.' })
     }
-    await writeFile(output, encodePartitionTable(parsed.entries, { md5: values['no-md5'] !== true }))
+    await writeOutputFile(output, encodePartitionTable(parsed.entries, { md5: values['no-md5'] !== true }), 'partition-table.bin')
     out.result({ entries: parsed.entries, problems, output }, () => `Wrote ${output}: ${parsed.entries.length} partitions.`)
     return 0
   },

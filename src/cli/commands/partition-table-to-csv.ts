@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises'
 import { PairKitError } from '../../common/errors'
 import { decodePartitionTable, formatPartitionCsv, hasErrors } from '../../common/partition-table'
+import { readInputFile } from '../../main/bundle'
 import type { Command } from '../command'
+import { writeOutputFile } from '../output-file'
 
 export const partitionTableToCsvCommand: Command = {
   name: 'partition-table to-csv',
@@ -19,13 +20,10 @@ Example: pairkit partition-table to-csv build/partition_table/partition-table.bi
   positionals: { min: 1, max: 2 },
   async run({ positionals, out }) {
     const [input, output] = positionals as [string, string | undefined]
-    const bytes = await readFile(input).catch((error: unknown) => {
-      throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
-    })
-    const table = decodePartitionTable(new Uint8Array(bytes))
+    const table = decodePartitionTable(await readInputFile(input))
     const csv = formatPartitionCsv(table.entries)
     for (const problem of table.problems) out.warn(problem.message)
-    if (output !== undefined) await writeFile(output, csv)
+    if (output !== undefined) await writeOutputFile(output, csv, 'partitions.csv')
     out.result({ entries: table.entries, md5: table.md5, terminated: table.terminated, problems: table.problems }, () =>
       output === undefined ? csv : `Wrote ${output}: ${table.entries.length} partitions.`)
     if (hasErrors(table.problems)) {

@@ -14,7 +14,8 @@ descriptor and the configuration in the nvs partition. Nothing is written.
 
   --port URL    /dev/ttyUSB0, COM3, socket://HOST:PORT or rfc2217://HOST:PORT
   --baud N      rate after the flasher stub starts (default 921600)
-  --no-stub     talk to the ROM loader only (no read-back of large partitions)
+  --no-stub     talk to the ROM loader only: read-back 64 bytes per request (slower),
+                checked by the ROM's MD5 like the stub's
   --no-reset    do not touch DTR/RTS; the chip must already be in download mode
   --json        one JSON object per event; the result last
 

@@ -19,6 +19,9 @@ export function parseFlashSize(text: string): number | undefined {
   return value > 0 ? value : undefined
 }
 
+/** The largest flash an image header can name (128 MB): no image, table or partition is larger. */
+export const LARGEST_FLASH_BYTES = parseFlashSize(FLASH_SIZES[FLASH_SIZES.length - 1] as string) as number
+
 export function formatFlashSize(bytes: number): string {
   return bytes % 0x100000 === 0 ? `${bytes / 0x100000}MB` : `${bytes / 1024}KB`
 }

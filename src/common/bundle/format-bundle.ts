@@ -13,7 +13,7 @@ export function formatBundleReport(bundle: Bundle, report: BundleReport): string
     let detail = ''
     if (image?.appDescriptor) detail = `${image.appDescriptor.projectName} ${image.appDescriptor.version} (ESP-IDF ${image.appDescriptor.idfVersion})`
     else if (image?.bootloaderDescriptor) detail = `ESP-IDF ${image.bootloaderDescriptor.idfVersion}`
-    lines.push(`  ${hex(part.offset).padEnd(10)} ${part.kind.padEnd(15)} ${String(part.bytes.length).padStart(8)} bytes  ${part.name}${detail ? `  ${detail}` : ''}${part.encrypted ? '  (encrypted)' : ''}`)
+    lines.push(`  ${hex(part.offset).padEnd(10)} ${part.kind.padEnd(15)} ${String(part.bytes.length).padStart(8)} bytes  ${part.name}${detail ? `  ${detail}` : ''}${part.encrypted ? '  (encrypted)' : ''}${part.raw ? '  (raw data, not checked)' : ''}`)
   }
   const table = report.partitionTable?.table
   if (table) {

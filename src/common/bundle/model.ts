@@ -12,6 +12,11 @@ export interface BundlePart {
   kind: BundlePartKind
   /** The build asks for this part to be written encrypted. */
   encrypted?: boolean
+  /**
+   * Written as given, on the technician's explicit word (`--raw OFFSET`): not checked as an
+   * app image or a partition table even where the table says one belongs. Its kind is 'data'.
+   */
+  raw?: boolean
 }
 
 export type BundleProblemCode =
@@ -30,6 +35,8 @@ export type BundleProblemCode =
   | 'NO_PARTITION'
   | 'TOO_LARGE_FOR_PARTITION'
   | 'TOO_LARGE_FOR_FLASH'
+  | 'NOT_AN_APP_IMAGE'
+  | 'NOT_A_PARTITION_TABLE'
 
 export interface BundleProblem {
   code: BundleProblemCode

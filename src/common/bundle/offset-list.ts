@@ -22,3 +22,14 @@ export function parseOffsetFileArg(arg: string): OffsetFileArg | undefined {
   const offset = parseFlashOffset(arg.slice(0, at))
   return offset === undefined ? undefined : { offset, path: arg.slice(at + 1) }
 }
+
+/**
+ * For an argument shaped OFFSET=FILE whose OFFSET is not a flash offset ("0xZZ=app.bin"):
+ * the sentence saying how to write it. Undefined for anything else.
+ */
+export function badOffsetInArg(arg: string): string | undefined {
+  const at = arg.indexOf('=')
+  if (at <= 0 || at === arg.length - 1 || parseOffsetFileArg(arg)) return undefined
+  const offset = arg.slice(0, at).trim()
+  return `${offset} is not a flash offset: write it in hex or decimal, e.g. 0x10000=${arg.slice(at + 1)}`
+}

@@ -1,14 +1,22 @@
 // Checks a bundle before anything is written: files present, no two parts in one 4 KiB
 // sector, every image built for the target chip and intact, the bootloader where the chip
-// looks for it, every app inside its partition, and everything inside the flash.
-import { checkImageForChip, isFatalImageProblem, parseImage, type ImageInfo } from '../app-image'
+// looks for it, an app image wherever the table has an app partition and a partition table
+// where the bootloader reads it (unless the part is marked raw), every app inside its
+// partition, and everything inside the flash.
+import { checkImageForChip, IMAGE_MAGIC, isFatalImageProblem, parseImage, type ImageInfo } from '../app-image'
 import { PairKitError } from '../errors'
 import { chipById, chipByName } from '../esp/chip-ids'
-import { decodePartitionTable, validatePartitionTable, type DecodedTable, type PartitionEntry } from '../partition-table'
+import {
+  DEFAULT_TABLE_OFFSET, decodePartitionTable, TYPE_APP, validatePartitionTable, type DecodedTable, type PartitionEntry,
+} from '../partition-table'
 import { parseFlashSize } from './flash-settings'
 import { sortedParts, type Bundle, type BundlePart, type BundleProblem } from './model'
 
 export const SECTOR_SIZE = 0x1000
+/** Where ESP-IDF puts the (factory) app when the bundle brings no partition table. */
+export const DEFAULT_APP_OFFSET = 0x10000
+/** The first two bytes of a partition table's first row. */
+const TABLE_ENTRY_MAGIC = [0xaa, 0x50] as const
 
 export interface ValidateBundleOptions {
   /** The device's chip; overrides the bundle's own. */
@@ -49,17 +57,40 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
     }
   }
 
+  // What belongs where: the table where the bootloader reads it, an app at every app
+  // partition's start (the factory app's usual place when the bundle has no table).
+  const tablePart = parts.find((part) => part.kind === 'partition-table')
+  const tableOffset = tablePart?.offset ?? bundle.partitionTableOffset ?? DEFAULT_TABLE_OFFSET
+  const table = tablePart ? decodePartitionTable(tablePart.bytes) : undefined
+  const appOffsets = new Set(table && table.entries.length > 0 ? table.entries.filter((entry) => entry.type === TYPE_APP).map((entry) => entry.offset) : [DEFAULT_APP_OFFSET])
+  const roleOf = (part: BundlePart): BundlePart['kind'] => {
+    if (part.raw) return part.kind
+    if (part.offset === tableOffset) return 'partition-table'
+    if (appOffsets.has(part.offset)) return 'app'
+    return part.kind
+  }
+  const notAnImage = (part: BundlePart) => part.bytes[0] !== IMAGE_MAGIC
+  for (const part of parts) {
+    const role = roleOf(part)
+    if (role === 'partition-table' && part.kind !== 'partition-table') {
+      add({ code: 'NOT_A_PARTITION_TABLE', severity: 'error', part: part.name, message: notATable(part) })
+    }
+    if (role === 'app' && notAnImage(part)) add({ code: 'NOT_AN_APP_IMAGE', severity: 'error', part: part.name, message: notAnApp(part) })
+  }
+
   // Images: intact, and all for one chip.
   for (const part of parts) {
-    if (part.kind !== 'bootloader' && part.kind !== 'app') continue
+    const role = roleOf(part)
+    if (role !== 'bootloader' && role !== 'app') continue
+    if (role === 'app' && notAnImage(part)) continue // reported above
     try {
       const info = parseImage(part.bytes)
       images.push({ part: part.name, info })
       for (const problem of info.problems.filter(isFatalImageProblem)) {
         add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${problem.message}` })
       }
-      const role = wrongRole(part, info)
-      if (role) add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${role}` })
+      const misplaced = wrongRole(role, info)
+      if (misplaced) add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${misplaced}` })
     } catch (error) {
       add({ code: 'BAD_IMAGE', severity: 'error', part: part.name, message: `${part.name}: ${error instanceof Error ? error.message : String(error)}` })
     }
@@ -75,7 +106,7 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
         add({ code: 'CHIP_MISMATCH', severity: 'error', part, message: `${part}: ${problem.message}` })
       }
     }
-    const bootloader = parts.find((part) => part.kind === 'bootloader')
+    const bootloader = parts.find((part) => roleOf(part) === 'bootloader')
     if (bootloader && bootloader.offset !== chip.bootloaderOffset) {
       add({ code: 'BOOTLOADER_OFFSET', severity: 'error', part: bootloader.name, message: `${bootloader.name} is at ${hex(bootloader.offset)}, but an ${chip.name} boots from ${hex(chip.bootloaderOffset)}` })
     }
@@ -91,20 +122,19 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
   }
 
   // The partition table, and every other part inside a partition of its own.
-  const tablePart = parts.find((part) => part.kind === 'partition-table')
   let partitionTable: BundleReport['partitionTable']
-  if (!tablePart) {
+  if (!tablePart || !table) {
     if (parts.some((part) => part.kind === 'app')) add({ code: 'NO_PARTITION_TABLE', severity: 'warning', message: 'the bundle has no partition table; the one on the device must match the apps' })
   } else {
-    const table = decodePartitionTable(tablePart.bytes)
     partitionTable = { part: tablePart.name, table }
     const tableProblems = [...table.problems, ...validatePartitionTable(table.entries, { tableOffset: tablePart.offset, flashSize })]
     for (const problem of tableProblems) {
       add({ code: 'BAD_PARTITION_TABLE', severity: problem.severity, part: tablePart.name, message: `${tablePart.name}: ${problem.message}` })
     }
     for (const part of parts) {
-      if (part.kind === 'bootloader' || part === tablePart) continue
-      checkInsidePartition(part, table.entries, add)
+      const role = roleOf(part)
+      if (role === 'bootloader' || part === tablePart) continue
+      checkInsidePartition({ ...part, kind: role }, table.entries, add)
     }
   }
 
@@ -136,14 +166,31 @@ function checkInsidePartition(part: BundlePart, entries: readonly PartitionEntry
   }
 }
 
+/** Data where an app partition starts: the bootloader would refuse to boot it. */
+function notAnApp(part: BundlePart): string {
+  const found = part.bytes.length === 0 ? 'it is empty' : `its first byte is ${hexByte(part.bytes[0] as number)}`
+  return `${hex(part.offset)} ${part.name} is not an ESP app image (${found}, an image starts with ${hexByte(IMAGE_MAGIC)}): pick the app .bin from the build folder, or write it as raw data with --raw ${hex(part.offset)}`
+}
+
+/** Anything but a table where the bootloader reads the partition table: the device would not boot. */
+function notATable(part: BundlePart): string {
+  const found = part.bytes.length === 0 ? 'it is empty' : `its first bytes are ${Array.from(part.bytes.subarray(0, 2), hexByte).join(' ')}`
+  const expected = TABLE_ENTRY_MAGIC.map(hexByte).join(' ')
+  return `${hex(part.offset)} ${part.name} is not a partition table (${found}, a table starts with ${expected}): pick partition-table.bin from the build folder (build/partition_table/), or write it as raw data with --raw ${hex(part.offset)}`
+}
+
+function hexByte(value: number): string {
+  return `0x${value.toString(16).toUpperCase().padStart(2, '0')}`
+}
+
 /** An app where the bootloader belongs, or the other way round: the device would not boot. */
-function wrongRole(part: BundlePart, info: ImageInfo): string | undefined {
+function wrongRole(role: BundlePart['kind'], info: ImageInfo): string | undefined {
   const project = info.appDescriptor ? ` (${info.appDescriptor.projectName})` : ''
-  if (part.kind === 'bootloader' && (info.kind === 'app' || info.flashMapped)) return `this is an app image${project}, not a bootloader`
-  if (part.kind === 'app' && info.kind === 'bootloader') return 'this is a bootloader image, not an app'
+  if (role === 'bootloader' && (info.kind === 'app' || info.flashMapped)) return `this is an app image${project}, not a bootloader`
+  if (role === 'app' && info.kind === 'bootloader') return 'this is a bootloader image, not an app'
   // Only judged where the chip's memory map is known (some segment has a memory type).
   const mapped = info.segments.some((segment) => segment.memoryTypes.length > 0)
-  if (part.kind === 'app' && mapped && !info.flashMapped) return 'this image has no code mapped from flash: it is a bootloader or RAM-only image, not an app'
+  if (role === 'app' && mapped && !info.flashMapped) return 'this image has no code mapped from flash: it is a bootloader or RAM-only image, not an app'
   return undefined
 }
 

@@ -27,6 +27,8 @@ export const BundleSummarySchema = z.object({
       size: z.number(),
       /** What the image says it is, e.g. "serverless_mqtt v1.0 (ESP-IDF v5.4)". */
       detail: z.string().optional(),
+      /** Written as raw data on request (`raw` of bundle.load): not checked as an app image or a table. */
+      raw: z.boolean().optional(),
     }),
   ),
   partitions: z.array(z.object({ name: z.string(), type: z.string(), offset: z.number(), size: z.number() })),
@@ -64,9 +66,19 @@ export type FlashJob = z.infer<typeof FlashJobSchema>
 const PortName = z.string().min(1).max(300)
 
 export const flashRequests = {
-  /** Loads and validates a bundle from dropped files (a build folder, a .zip or a merged .bin). */
+  /**
+   * Loads and validates a bundle from dropped files (a build folder, a .zip or a merged .bin).
+   * `raw`: flash offsets whose parts are written as raw data where an app image or the
+   * partition table belongs (the technician's explicit override, as `--raw` in the CLI).
+   */
   'bundle.load': {
-    input: z.object({ files: z.array(DroppedFileSchema).min(1).max(500), chip: z.string().optional() }).strict(),
+    input: z
+      .object({
+        files: z.array(DroppedFileSchema).min(1).max(500),
+        chip: z.string().optional(),
+        raw: z.array(z.number().int().min(0).max(0xffffffff)).max(64).optional(),
+      })
+      .strict(),
     output: BundleSummarySchema,
   },
   /** Flashes a loaded bundle to each port, one job per port, in parallel. */

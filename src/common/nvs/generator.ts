@@ -1,5 +1,6 @@
 // nvs_partition_gen's "generate" command: CSV rows → a partition image, byte-identical to
 // esp-idf-nvs-partition-gen v0.2.0 for the same CSV, size and --version.
+import { LARGEST_FLASH_BYTES } from '../bundle/flash-settings'
 import { PairKitError } from '../errors'
 import { INTEGER_TYPES, KEY_MAX_LENGTH, PAGE_SIZE, type IntegerTypeName } from './constants'
 import { parseNvsCsv, type NvsCsvRow } from './csv'
@@ -22,12 +23,21 @@ export interface NvsGenerateResult {
 
 export const NVS_ENCODINGS = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'string', 'hex2bin', 'base64', 'binary'] as const
 
-/** Sizes as the generator takes them: decimal, 0x…, 0o… or 0b…. */
+/** Sizes as the generator takes them: decimal, 0x…, 0o… or 0b…; at most the largest flash. */
 export function parseNvsSize(text: string): number {
   const trimmed = text.trim().replace(/_/g, '')
   const size = /^0[xX][0-9a-fA-F]+$|^0[oO][0-7]+$|^0[bB][01]+$|^\d+$/.test(trimmed) ? Number(trimmed.replace(/^0[oO]/, '0o')) : NaN
-  if (!Number.isSafeInteger(size)) throw new PairKitError('BAD_INPUT', `"${text}" is not a partition size; give bytes, e.g. 0x6000 or 24576`)
+  if (!Number.isSafeInteger(size)) {
+    throw new PairKitError('USAGE', `"${text}" is not a partition size; give bytes, e.g. 0x6000 or 24576, at most ${largestFlash()}`)
+  }
+  if (size > LARGEST_FLASH_BYTES) {
+    throw new PairKitError('USAGE', `the partition size ${text} is larger than the largest flash, ${largestFlash()}; give the nvs partition's size, e.g. 0x6000`)
+  }
   return size
+}
+
+function largestFlash(): string {
+  return `0x${LARGEST_FLASH_BYTES.toString(16)} (${LARGEST_FLASH_BYTES / 0x100000} MB)`
 }
 
 export function generateNvsFromCsv(csvText: string, size: number, options: NvsGenerateOptions = {}): NvsGenerateResult {
@@ -39,6 +49,7 @@ export function generateNvsPartition(rows: readonly NvsCsvRow[], size: number, o
     throw new PairKitError('BAD_INPUT', `the NVS partition size ${size} is not a multiple of 4096 (0x1000)`)
   }
   if (size < PAGE_SIZE) throw new PairKitError('BAD_INPUT', `the NVS partition size ${size} is under the minimum 0x1000 (read-only) or 0x3000 (read-write)`)
+  if (size > LARGEST_FLASH_BYTES) throw new PairKitError('BAD_INPUT', `the NVS partition size 0x${size.toString(16)} is larger than the largest flash, ${largestFlash()}`)
   // One page is held back as the firmware's spare; below 3 pages there is none (read-only partition).
   const readOnly = size - PAGE_SIZE < 2 * PAGE_SIZE
   const builder = new NvsImageBuilder(readOnly ? size : size - PAGE_SIZE, options.version ?? 2, readOnly)

@@ -28,6 +28,7 @@ export type PartitionProblemCode =
   | 'OUT_OF_RANGE'
   | 'TOO_LARGE_FOR_FLASH'
   | 'TOO_MANY_ENTRIES'
+  | 'EMPTY'
 
 export interface PartitionProblem {
   code: PartitionProblemCode

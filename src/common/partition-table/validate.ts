@@ -19,6 +19,8 @@ export function validatePartitionTable(entries: readonly PartitionEntry[], optio
   const error = (code: PartitionProblem['code'], message: string, line?: number) =>
     problems.push({ code, severity: 'error', message, ...(line === undefined ? {} : { line }) })
   const lineOf = (entry: PartitionEntry) => ('line' in entry ? (entry.line as number) : undefined)
+  // The bootloader finds no app in an empty table: the device would not boot.
+  if (entries.length === 0) error('EMPTY', 'the table has no partitions: add at least an nvs and a factory app row, e.g. as in ESP-IDF\'s partitions_singleapp.csv')
 
   for (const entry of entries) {
     const label = `partition "${entry.name}"`

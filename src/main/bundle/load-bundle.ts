@@ -3,7 +3,7 @@
 // Loading never validates; validateBundle() does, before anything is written.
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { bundleFromFlasherArgs, classifyPart, parseFlasherArgs, parseOffsetFileArg, splitMergedImage, type Bundle } from '../../common/bundle'
+import { badOffsetInArg, bundleFromFlasherArgs, classifyPart, parseFlasherArgs, parseOffsetFileArg, splitMergedImage, type Bundle } from '../../common/bundle'
 import { PairKitError } from '../../common/errors'
 import { readFileCapped, readZipEntries } from './read-files'
 
@@ -17,6 +17,11 @@ const FLASHER_ARGS = 'flasher_args.json'
 export async function loadBundle(inputs: readonly string[], options: LoadBundleOptions = {}): Promise<Bundle> {
   if (inputs.length === 0) throw new PairKitError('BAD_INPUT', 'no firmware given', { hint: 'Give a build directory, a .zip, a merged .bin, or OFFSET=FILE pairs.' })
   const pairs = inputs.map(parseOffsetFileArg)
+  // "0xZZ=app.bin" is a mistyped offset, not a file of that name (unless one exists).
+  for (const [index, input] of inputs.entries()) {
+    const badOffset = pairs[index] ? undefined : badOffsetInArg(input)
+    if (badOffset && !(await stat(input).catch(() => undefined))) throw new PairKitError('USAGE', badOffset)
+  }
   if (pairs.every((pair) => pair !== undefined)) return loadOffsetList(pairs.map((pair) => pair as NonNullable<typeof pair>), options)
   if (inputs.length > 1) {
     throw new PairKitError('BAD_INPUT', `"${inputs.find((_, i) => !pairs[i])}" is not OFFSET=FILE; several inputs must all be OFFSET=FILE pairs`, { hint: 'Give one build directory, .zip or merged .bin, or only OFFSET=FILE pairs such as 0x10000=app.bin.' })
@@ -77,7 +82,8 @@ async function loadOffsetList(pairs: { offset: number; path: string }[], options
   for (const pair of pairs) {
     const bytes = await readFileCapped(pair.path)
     if (!bytes) {
-      bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) does not exist` })
+      const what = (await stat(pair.path).catch(() => undefined)) ? 'is not a regular file' : 'does not exist'
+      bundle.problems.push({ code: 'FILE_MISSING', severity: 'error', part: pair.path, message: `${pair.path} (for 0x${pair.offset.toString(16)}) ${what}` })
       continue
     }
     const kind = classifyPart(bytes, pair.offset, options.chip)

@@ -147,10 +147,18 @@ export async function eraseRegion(session: Session, offset: number, size: number
   }
 }
 
-/** Reads flash: the stub streams packets we acknowledge, then its MD5; the ROM 64 bytes at a time. */
+/**
+ * Reads flash, checked by MD5 both ways: the stub streams packets we acknowledge, then its
+ * MD5; the ROM answers 64 bytes at a time, then SPI_FLASH_MD5 of the range (every ESP32-family
+ * ROM has it; esptool's read_flash --no-stub skips this check).
+ */
 export async function readFlash(session: Session, offset: number, size: number, onBytes?: (done: number) => void): Promise<Uint8Array> {
   const out = new Uint8Array(size)
   const loader = session.loader
+  const damaged = () =>
+    new PairKitError('VERIFY_FAILED', `read-back of 0x${offset.toString(16)}+0x${size.toString(16)} arrived damaged (MD5 mismatch)`, {
+      hint: 'Read again; if it repeats, lower --baud or use a shorter cable.',
+    })
   if (!session.isStub) {
     for (let at = 0; at < size; at += 64) {
       const length = Math.min(64, size - at)
@@ -159,6 +167,8 @@ export async function readFlash(session: Session, offset: number, size: number, 
       out.set(data.subarray(0, length), at)
       onBytes?.(at + length)
     }
+    // READ_FLASH_SLOW answers carry no checksum: a bit flipped on the line would go unseen.
+    if ((await flashMd5(session, offset, size)) !== md5Hex(out)) throw damaged()
     return out
   }
   const packetSize = 0x1000
@@ -177,7 +187,7 @@ export async function readFlash(session: Session, offset: number, size: number, 
   const digest = await loader.nextFrame(DEFAULT_TIMEOUT_MS)
   const expected = md5Hex(out)
   const got = digest && digest.length === 16 ? Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('') : undefined
-  if (got !== expected) throw new PairKitError('VERIFY_FAILED', `read-back of 0x${offset.toString(16)}+0x${size.toString(16)} arrived damaged (MD5 mismatch): retry`)
+  if (got !== expected) throw damaged()
   return out
 }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { base64ToBytes } from '../../common/base64'
-import { bundleFromFlasherArgs, splitMergedImage, validateBundle, type Bundle, type BundleReport } from '../../common/bundle'
+import { bundleFromFlasherArgs, markRawParts, splitMergedImage, validateBundle, type Bundle, type BundleReport } from '../../common/bundle'
 import type { BundleSummary, RequestInput } from '../../common/contract'
 import { PairKitError } from '../../common/errors'
 import { subtypeName, typeName } from '../../common/partition-table'
@@ -25,6 +25,12 @@ export class BundleService {
       files.set(path.posix.normalize(file.path.replace(/\\/g, '/')), bytes)
     }
     const bundle = bundleFromFiles(files, input.chip)
+    const missing = markRawParts(bundle, input.raw ?? [])
+    if (missing.length > 0) {
+      throw new PairKitError('BAD_INPUT', `0x${(missing[0] as number).toString(16)} was asked to be written as raw data, but the firmware has no part there`, {
+        hint: 'Give the offset of one of the firmware\'s parts.',
+      })
+    }
     const bundleId = randomUUID()
     this.bundles.set(bundleId, bundle)
     while (this.bundles.size > MAX_KEPT_BUNDLES) this.bundles.delete(this.bundles.keys().next().value as string)
@@ -75,7 +81,7 @@ function summarize(bundleId: string, bundle: Bundle, report: BundleReport): Bund
           : info?.bootloaderDescriptor
             ? `bootloader, ESP-IDF ${info.bootloaderDescriptor.idfVersion}`
             : undefined
-        return { offset: part.offset, name: part.name, kind: part.kind, size: part.bytes.length, ...(detail ? { detail } : {}) }
+        return { offset: part.offset, name: part.name, kind: part.kind, size: part.bytes.length, ...(detail ? { detail } : {}), ...(part.raw ? { raw: true } : {}) }
       }),
     partitions: (report.partitionTable?.table.entries ?? []).map((entry) => ({
       name: entry.name,

@@ -54,6 +54,8 @@ export interface LoaderContext {
   changeBaud(baud: number): void
   /** Leaves the loader: reboot into the app (FLASH_END/RUN_USER_CODE). */
   runUserCode(): void
+  /** Flash data on its way to the host: unchanged, or damaged by the corrupt-reads fault. */
+  outgoingFlashData(data: Uint8Array): Uint8Array
   /** Start streaming READ_FLASH data (stub protocol with acks). */
   startReadFlash(offset: number, length: number, packetSize: number, maxUnacked: number): void
 }

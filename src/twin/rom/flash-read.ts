@@ -42,5 +42,5 @@ export function handleReadFlashSlow(ctx: LoaderContext, data: Uint8Array): Reply
   // The ROM always answers a 64-byte buffer, whatever length was asked for.
   const block = new Uint8Array(SLOW_BLOCK).fill(0xff)
   block.set(ctx.flash.read(offset, length))
-  return ok(0, block)
+  return ok(0, ctx.outgoingFlashData(block))
 }

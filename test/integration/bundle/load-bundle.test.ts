@@ -105,4 +105,10 @@ describe('loadBundle', () => {
     await expect(loadBundle([root, '0x1000=x.bin'])).rejects.toMatchObject({ code: 'BAD_INPUT' })
     await expect(loadBundle([path.join(root, 'nope')])).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
+
+  it('tells a mistyped offset from a missing file, and a device from a file', async () => {
+    await expect(loadBundle(['0xZZ=app.bin'])).rejects.toMatchObject({ code: 'USAGE', message: '0xZZ is not a flash offset: write it in hex or decimal, e.g. 0x10000=app.bin' })
+    const bundle = await loadBundle(['0x9000=/dev/zero', `0x10000=${path.join(root, 'nope.bin')}`])
+    expect(bundle.problems.map((p) => p.message)).toEqual(['/dev/zero (for 0x9000) is not a regular file', `${path.join(root, 'nope.bin')} (for 0x10000) does not exist`])
+  })
 })

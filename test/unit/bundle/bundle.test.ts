@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
-  bundleFromFlasherArgs, classifyPart, parseFlashOffset, parseFlasherArgs, parseOffsetFileArg, splitMergedImage, validateBundle,
-  type Bundle,
+  badOffsetInArg, bundleFromFlasherArgs, classifyPart, markRawParts, parseFlashOffset, parseFlasherArgs, parseOffsetFileArg, splitMergedImage,
+  validateBundle, type Bundle,
 } from '../../../src/common/bundle'
+import { seededRandom } from '../../../src/common/seeded-random'
 import { fixture } from '../app-image/fixtures'
 import { esp32Build, flasherArgsJson } from './build-fixtures'
 
@@ -190,6 +191,63 @@ describe('validateBundle', () => {
     expect(validateBundle(v52).problems.map((p) => p.message)).toEqual(['app.bin: this is a bootloader image, not an app'])
   })
 
+  const text = new TextEncoder().encode('# PairKit\n\nInstall, flash and configure pairs of bridges.\n')
+  const errors = (bundle: Bundle) => validateBundle(bundle).problems.filter((p) => p.severity === 'error').map((p) => `${p.code}: ${p.message}`)
+
+  it('refuses a file that is not an app image where the app partition starts, unless it is marked raw', () => {
+    const bundle = good()
+    bundle.parts[2] = part(0x10000, 'README.md', text, 'data')
+    expect(errors(bundle)).toEqual([
+      'NOT_AN_APP_IMAGE: 0x10000 README.md is not an ESP app image (its first byte is 0x23, an image starts with 0xE9): pick the app .bin from the build folder, or write it as raw data with --raw 0x10000',
+    ])
+    expect(markRawParts(bundle, [0x10000, 0x20000])).toEqual([0x20000])
+    expect(bundle.parts[2]).toMatchObject({ kind: 'data', raw: true })
+    expect(validateBundle(bundle)).toMatchObject({ ok: true, problems: [] })
+  })
+
+  it('refuses a file that is not a partition table where the bootloader reads the table, unless it is marked raw', () => {
+    const random = seededRandom(15)
+    const noise = Uint8Array.from({ length: 0xc00 }, () => Math.floor(random() * 256))
+    noise[0] = 0x3c // not the 0xAA of a table row, whatever the seed gives
+    const bundle = good()
+    bundle.parts[1] = part(0x8000, 'noise.bin', noise, classifyPart(noise, 0x8000))
+    expect(errors(bundle)).toEqual([
+      expect.stringMatching(/^NOT_A_PARTITION_TABLE: 0x8000 noise.bin is not a partition table \(its first bytes are 0x3C 0x[0-9A-F]{2}, a table starts with 0xAA 0x50\): pick partition-table.bin from the build folder \(build\/partition_table\/\), or write it as raw data with --raw 0x8000$/),
+    ])
+    markRawParts(bundle, [0x8000])
+    expect(validateBundle(bundle).ok).toBe(true)
+  })
+
+  it('reads the app offsets from the bundle\'s table: every app partition must start with an image', () => {
+    const twoOta = (extra: Bundle['parts'][number]): Bundle => ({
+      source: 'test', chip: 'esp32', flash: { size: '4MB' }, problems: [],
+      parts: [
+        part(0x1000, 'bootloader.bin', fixture('images/bootloader_esp32_v5_2.bin'), 'bootloader'),
+        part(0x8000, 'partition-table.bin', fixture('partition-tables/partitions_two_ota.bin'), 'partition-table'),
+        part(0x10000, 'app.bin', fixture('images/hello-world-signed.bin'), 'app'),
+        extra,
+      ],
+    })
+    expect(errors(twoOta(part(0x210000, 'notes.txt', text, 'data')))).toEqual([expect.stringMatching(/^NOT_AN_APP_IMAGE: 0x210000 notes.txt is not an ESP app image/)])
+    expect(errors(twoOta(part(0x110000, 'ota_0.bin', fixture('images/hello-world-signed.bin'), 'data')))).toEqual([])
+    // Another chip's app in an OTA slot is refused like any other app.
+    expect(errors(twoOta(part(0x110000, 'ota_0.bin', fixture('images/helloworld-esp32c3.bin'), 'app')))).toContain('CHIP_MISMATCH: ota_0.bin: built for esp32c3, the device is an esp32')
+  })
+
+  it('keeps accepting NVS data at the nvs partition and a table at a moved offset', () => {
+    const bundle = good()
+    bundle.parts.push(part(0x9000, 'nvs.bin', fixture('nvs/basic.bin'), 'data'))
+    expect(validateBundle(bundle)).toMatchObject({ ok: true, problems: [] })
+    const moved = good()
+    moved.parts[1] = part(0x9000, 'partition-table.bin', fixture('partition-tables/custom.bin'), 'partition-table')
+    expect(errors(moved).filter((message) => /NOT_A|NOT_AN/.test(message))).toEqual([])
+  })
+
+  it('refuses an empty app part without a table (0x10000 is where the factory app goes)', () => {
+    const bundle: Bundle = { source: 'x', chip: 'esp32', flash: {}, problems: [], parts: [part(0x10000, 'empty.bin', new Uint8Array(0), 'data')] }
+    expect(errors(bundle)).toEqual([expect.stringContaining('0x10000 empty.bin is not an ESP app image (it is empty, an image starts with 0xE9)')])
+  })
+
   it('asks for the chip when nothing tells it', () => {
     const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
     expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
@@ -205,6 +263,8 @@ describe('OFFSET=FILE arguments', () => {
     expect(parseOffsetFileArg('0x8000=build/pt.bin')).toEqual({ offset: 0x8000, path: 'build/pt.bin' })
     expect(parseOffsetFileArg('build/app.bin')).toBeUndefined()
     expect(parseOffsetFileArg('0x8000=')).toBeUndefined()
+    expect(badOffsetInArg('0xZZ=app.bin')).toBe('0xZZ is not a flash offset: write it in hex or decimal, e.g. 0x10000=app.bin')
+    expect([badOffsetInArg('0x8000=pt.bin'), badOffsetInArg('build/app.bin'), badOffsetInArg('=x')]).toEqual([undefined, undefined, undefined])
   })
 
   it('classifies parts by content and offset', () => {
