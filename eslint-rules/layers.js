@@ -74,6 +74,7 @@ export const LAYERS = [
 
   // Tools.
   { name: 'bench', paths: ['bench'], may: ['bench', ...CLI, 'test support'], packages: DEPENDENCIES, node: true },
-  { name: 'lint rules', paths: ['eslint-rules'], may: ['lint rules'], packages: [], node: true },
-  { name: 'build scripts', paths: ['scripts', 'bin'], may: ['build scripts'], packages: [], node: true },
+  { name: 'lint rules', paths: ['eslint-rules'], may: ['lint rules'], packages: ['eslint'], node: true },
+  // bin/pairkit.js runs the built CLI.
+  { name: 'build scripts', paths: ['scripts', 'bin'], may: ['build scripts'], files: ['out/cli/index.js'], packages: [], node: true },
 ]

@@ -1,6 +1,5 @@
 import { formatBundleReport, parseFlashSize, validateBundle } from '../../common/bundle'
 import { chipByName, CHIP_NAMES } from '../../common/esp/chip-ids'
-import { loadBundle } from '../../main/bundle'
 import { UsageError, type Command } from '../command'
 
 export const bundleInspectCommand: Command = {
@@ -30,6 +29,7 @@ Examples:
     const flashSize = values['flash-size'] === undefined ? undefined : parseFlashSize(String(values['flash-size']))
     if (values['flash-size'] !== undefined && flashSize === undefined) throw new UsageError('--flash-size takes a size such as 4MB')
 
+    const { loadBundle } = await import('../../main/bundle')
     const bundle = await loadBundle(positionals, chip ? { chip } : {})
     const report = validateBundle(bundle, { ...(chip ? { chip } : {}), ...(flashSize ? { flashSize } : {}) })
     const json = {

@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import {
-  CONFIG_FIELDS, REDACTED, checkConfig, configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences,
-  type DeviceConfig,
-} from '../../common/config'
+import type { DeviceConfig } from '../../common/config'
 import { PairKitError } from '../../common/errors'
 import type { Command } from '../command'
 
@@ -30,6 +27,7 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
       throw new PairKitError('NOT_FOUND', `cannot read ${input}: ${(error as Error).message}`)
     })
     const show = values['show-secrets'] === true
+    const { configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences } = await import('../../common/config')
     const { config, stored, problems } = configFromNvsImage(new Uint8Array(image))
     const intended = typeof values.intended === 'string' ? await readIntended(values.intended, config) : undefined
     const differences = intended ? diffConfig(intended, config) : undefined
@@ -59,6 +57,7 @@ async function readIntended(file: string, actual: DeviceConfig): Promise<DeviceC
     throw new PairKitError('BAD_INPUT', `${file} is not valid JSON (${(error as Error).message})`)
   }
   if (typeof parsed !== 'object' || parsed === null) throw new PairKitError('BAD_INPUT', `${file} must hold a configuration object`)
+  const { CONFIG_FIELDS, REDACTED, checkConfig } = await import('../../common/config')
   const merged: Record<string, unknown> = { ...parsed }
   for (const spec of CONFIG_FIELDS) if (spec.secret && merged[spec.field] === REDACTED) merged[spec.field] = actual[spec.field]
   const check = checkConfig(merged)

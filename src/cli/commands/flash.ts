@@ -1,7 +1,6 @@
 import { validateBundle } from '../../common/bundle'
 import { PairKitError } from '../../common/errors'
 import { hex, type FlashResult } from '../../common/flasher/job-state'
-import { loadBundle } from '../../main/bundle'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
 
@@ -26,6 +25,7 @@ Example: pairkit flash --port /dev/ttyUSB0 build/`,
   positionals: { min: 1, max: 64 },
   async run({ values, positionals, out, signal }) {
     const connect = connectOptionsFrom(values)
+    const { loadBundle } = await import('../../main/bundle')
     const bundle = await loadBundle(positionals)
     const report = validateBundle(bundle)
     for (const problem of report.problems.filter((p) => p.severity === 'warning')) out.warn(problem.message)
