@@ -61,6 +61,8 @@ export const LAYERS = [
     name: 'tooling tests',
     paths: ['test/unit/tooling'],
     may: ['tooling tests', 'lint rules', 'build scripts', 'test support'],
+    // The build and packaging configurations, and where the Electron entry looks for the bundles.
+    files: ['electron.vite.config.ts', 'electron-builder.config.ts', 'src/main/app-layout.ts'],
     packages: ['eslint', 'typescript-eslint', ...TEST_PACKAGES],
     node: true,
   },
