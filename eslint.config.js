@@ -1,18 +1,8 @@
-// Lint, including the layering rules: which folder may import what (see docs/ARCHITECTURE.md).
+// Lint, including the layering: which folder may import what (eslint-rules/layers.js).
 import js from '@eslint/js'
-import { builtinModules } from 'node:module'
 import pluginVue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
-
-const ELECTRON = { name: 'electron', message: 'Only src/main/index.ts (the Electron entry) and src/preload may import electron.' }
-const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_')).map((name) => ({
-  name,
-  message: 'src/common and src/renderer are environment-free: no Node built-ins.',
-}))
-const NODE_PATTERN = { group: ['node:*'], message: 'src/common and src/renderer are environment-free: no Node built-ins.' }
-const layer = (folders, message) => ({ group: folders.flatMap((f) => [`**/${f}/**`, `**/${f}`]), message })
-
-const restrict = (paths, patterns = []) => ({ 'no-restricted-imports': ['error', { paths, patterns }] })
+import layerImports from './eslint-rules/layer-imports.js'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'docs/**'] },
@@ -37,37 +27,14 @@ export default tseslint.config(
       'vue/html-indent': 'off',
     },
   },
-  // Everyone: no electron.
-  { files: ['**/*.{ts,js,vue}'], rules: restrict([ELECTRON]) },
-  // src/common: environment-free, and below every other layer.
+  // The layering: every import must be allowed by the importing folder's row of the table.
   {
-    files: ['src/common/**'],
-    rules: restrict([ELECTRON, ...NODE_BUILTINS], [
-      NODE_PATTERN,
-      layer(['main', 'renderer', 'cli', 'twin', 'preload'], 'src/common may import only src/common.'),
-      { group: ['vue', 'pinia'], message: 'src/common is UI-free.' },
-    ]),
-  },
-  // src/renderer: talks only to window.pairkit through src/common's contract.
-  {
-    files: ['src/renderer/**'],
-    rules: restrict([ELECTRON, ...NODE_BUILTINS], [
-      NODE_PATTERN,
-      layer(['main', 'cli', 'twin', 'preload'], 'The renderer reaches the backend only through window.pairkit.'),
-    ]),
-  },
-  // src/main, src/cli, src/twin: Node services, never the renderer.
-  {
-    files: ['src/main/**', 'src/cli/**', 'src/twin/**'],
-    rules: restrict([ELECTRON], [layer(['renderer'], 'Node code never imports the renderer.')]),
-  },
-  // The two places electron belongs.
-  {
-    files: ['src/main/index.ts', 'src/preload/**'],
-    rules: restrict([], [layer(['renderer'], 'Node code never imports the renderer.')]),
+    files: ['**/*.{ts,js,vue}'],
+    plugins: { pairkit: { rules: { 'layer-imports': layerImports } } },
+    rules: { 'pairkit/layer-imports': 'error' },
   },
   {
-    files: ['scripts/**', 'bin/**', 'eslint.config.js'],
+    files: ['scripts/**', 'bin/**', 'eslint-rules/**', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI straight from source, so `npx pairkit` works right after `npm ci`.
-import { register } from 'tsx/esm/api'
+// `pairkit`: runs the CLI built into out/cli. When out/cli is missing or older than its
+// sources it is built first, so `npx pairkit` works right after `npm ci` and after an edit.
+import { ensureCliBuilt } from '../scripts/cli-build.js'
 
-register()
-await import('../src/cli/index.ts')
+ensureCliBuilt()
+await import('../out/cli/index.js')

@@ -69,7 +69,7 @@ let ok = true
 ensureSystemPackages()
 ok = run('type check (tsc, vue-tsc)', 'npm', ['run', '-s', 'typecheck']) && ok
 ok = run('lint (eslint)', bin('eslint'), ['.']) && ok
-ok = run('build (electron-vite)', bin('electron-vite'), ['build']) && ok
+ok = run('build (electron-vite: app; vite: CLI)', 'npm', ['run', '-s', 'build']) && ok
 
 const reports = path.join(ROOT, '.tmp/test-reports')
 rmSync(reports, { recursive: true, force: true })

@@ -16,6 +16,10 @@ export interface CommandRun {
  * One CLI command. `name` may have two words ("nvs dump") for grouped commands.
  * `run` returns the exit code (0 when it returns nothing) or throws: a UsageError
  * exits 2, any other error exits 1 with its message and hint on stderr.
+ *
+ * Every `pairkit` run loads every command module (the help lists them all), so a command
+ * imports statically only what its help and option checks need, and loads the services it
+ * runs (brokers, serial ports, the flasher, the twin, the web host) inside `run`.
  */
 export interface Command {
   readonly name: string

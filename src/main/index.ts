@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url'
 import { Emitter } from '../common/event'
 import { RpcServer } from '../common/rpc/server'
 import { PAIRKIT_CHANNEL } from '../common/rpc/window-bridge'
+import { PRELOAD_SCRIPT, RENDERER_PAGE } from './app-layout'
 import { Backend } from './backend'
 import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store'
 import { MemorySecretStore } from './secrets/secret-store'
 import { CONTENT_SECURITY_POLICY } from './security'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const rendererIndex = path.join(here, '../renderer/index.html')
+const rendererIndex = path.join(here, RENDERER_PAGE)
 const rendererUrl = new URL(`file://${rendererIndex}`).href
 
 app.enableSandbox()
@@ -47,7 +48,7 @@ app.whenReady().then(() => {
       height: 820,
       title: 'PairKit',
       webPreferences: {
-        preload: path.join(here, '../preload/index.cjs'),
+        preload: path.join(here, PRELOAD_SCRIPT),
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,

@@ -23,7 +23,7 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   return child
 }
 
-/** Runs `pairkit …` from source as a tracked child process. */
+/** Runs `pairkit …` (bin/pairkit.js: the built CLI, rebuilt first when stale) as a tracked child process. */
 export function spawnPairkit(args: string[], options: SpawnOptions = {}): ChildProcess {
   return spawnTracked(process.execPath, [PAIRKIT_BIN, ...args], { cwd: REPO_ROOT, ...options })
 }

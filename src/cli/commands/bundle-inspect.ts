@@ -1,6 +1,5 @@
 import { formatBundleReport, parseFlashSize, validateBundle } from '../../common/bundle'
 import { chipByName, CHIP_NAMES } from '../../common/esp/chip-ids'
-import { loadBundle } from '../../main/bundle'
 import { UsageError, type Command } from '../command'
 import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
 
@@ -36,6 +35,7 @@ Examples:
     if (values['flash-size'] !== undefined && flashSize === undefined) throw new UsageError('--flash-size takes a size such as 4MB')
 
     const rawOffsets = rawOffsetsFrom(values)
+    const { loadBundle } = await import('../../main/bundle')
     const bundle = await loadBundle(positionals, chip ? { chip } : {})
     applyRawOffsets(bundle, rawOffsets)
     const report = validateBundle(bundle, { ...(chip ? { chip } : {}), ...(flashSize ? { flashSize } : {}) })

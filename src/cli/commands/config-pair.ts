@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { pairImages, provisionPair, redactConfig, DEFAULT_NVS_SIZE } from '../../common/config'
 import { PairKitError } from '../../common/errors'
 import { parseNvsSize } from '../../common/nvs'
 import { UsageError, type Command } from '../command'
@@ -29,6 +28,7 @@ Example: pairkit config pair --a plant-a.json --b plant-b.json --out pair-2024-0
   async run({ values, out }) {
     const [fileA, fileB, dir] = [values.a, values.b, values.out]
     if (typeof fileA !== 'string' || typeof fileB !== 'string' || typeof dir !== 'string') throw new UsageError('--a, --b and --out are required')
+    const { pairImages, provisionPair, redactConfig, DEFAULT_NVS_SIZE } = await import('../../common/config')
     const size = values.size === undefined ? DEFAULT_NVS_SIZE : parseNvsSize(String(values.size))
     const [siteA, siteB] = await Promise.all([readJson(fileA), readJson(fileB)])
     const pair = provisionPair(siteA, siteB, (length) => globalThis.crypto.getRandomValues(new Uint8Array(length)))

@@ -1,9 +1,6 @@
-import {
-  CONFIG_FIELDS, REDACTED, checkConfig, configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences,
-  type ConfigField, type DeviceConfig,
-} from '../../common/config'
+import type { ConfigField, DeviceConfig } from '../../common/config'
 import { PairKitError } from '../../common/errors'
-import { readInputFile } from '../../main/bundle'
+import { readInputFile } from '../../main/bundle/read-input-file'
 import type { Command } from '../command'
 
 export const configShowCommand: Command = {
@@ -28,6 +25,7 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
     const [input] = positionals as [string]
     const image = await readInputFile(input)
     const show = values['show-secrets'] === true
+    const { configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences, CONFIG_FIELDS, REDACTED } = await import('../../common/config')
     const { config, stored, problems } = configFromNvsImage(image)
     const intended = typeof values.intended === 'string' ? await readIntended(values.intended, config) : undefined
     const differences = intended ? diffConfig(intended.config, config) : undefined
@@ -66,6 +64,7 @@ async function readIntended(file: string, actual: DeviceConfig): Promise<{ confi
     throw new PairKitError('BAD_INPUT', `${file} is not valid JSON (${(error as Error).message})`)
   }
   if (typeof parsed !== 'object' || parsed === null) throw new PairKitError('BAD_INPUT', `${file} must hold a configuration object`)
+  const { CONFIG_FIELDS, REDACTED, checkConfig } = await import('../../common/config')
   const merged: Record<string, unknown> = { ...parsed }
   const secretsMissing: ConfigField[] = []
   for (const spec of CONFIG_FIELDS) {

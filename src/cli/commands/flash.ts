@@ -1,7 +1,6 @@
 import { validateBundle } from '../../common/bundle'
 import { PairKitError } from '../../common/errors'
 import { hex, type FlashResult } from '../../common/flasher/job-state'
-import { loadBundle } from '../../main/bundle'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
 import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
@@ -31,6 +30,7 @@ Example: pairkit flash --port /dev/ttyUSB0 build/`,
   async run({ values, positionals, out, signal }) {
     const connect = connectOptionsFrom(values)
     const rawOffsets = rawOffsetsFrom(values)
+    const { loadBundle } = await import('../../main/bundle')
     const bundle = await loadBundle(positionals)
     applyRawOffsets(bundle, rawOffsets)
     const report = validateBundle(bundle)

@@ -3,11 +3,12 @@
 // a failed or cancelled job into an error with the device's state in the message.
 import { PairKitError, deserializeError } from '../../common/errors'
 import type { FlasherJobState } from '../../common/flasher/job-state'
-import { FlasherService, type FlasherRequest } from '../../main/flasher'
+import type { FlasherRequest } from '../../main/flasher'
 import { UsageError } from '../command'
 import type { Output } from '../output'
 
 export async function runFlasherJob(request: FlasherRequest, out: Output, signal: AbortSignal): Promise<{ state: FlasherJobState; value?: unknown }> {
+  const { FlasherService } = await import('../../main/flasher')
   const service = new FlasherService()
   let lastLine = 0
   service.onDidChangeJob((state) => {

@@ -1,5 +1,5 @@
 import { formatNvsEntries, nvsEntriesToJson, readNvsPartition } from '../../common/nvs'
-import { readInputFile } from '../../main/bundle'
+import { readInputFile } from '../../main/bundle/read-input-file'
 import type { Command } from '../command'
 
 export const nvsDumpCommand: Command = {

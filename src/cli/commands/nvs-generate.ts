@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { PairKitError } from '../../common/errors'
 import { generateNvsFromCsv, parseNvsSize } from '../../common/nvs'
-import { readInputFile } from '../../main/bundle'
+import { readInputFile } from '../../main/bundle/read-input-file'
 import { UsageError, type Command } from '../command'
 import { writeOutputFile } from '../output-file'
 

@@ -2,7 +2,7 @@ import { parseFlashSize } from '../../common/bundle/flash-settings'
 import { PairKitError } from '../../common/errors'
 import { encodePartitionTable, hasErrors, parsePartitionCsv, validatePartitionTable } from '../../common/partition-table'
 import { parseGeneratorNumber } from '../../common/partition-table/parse-number'
-import { readInputFile } from '../../main/bundle'
+import { readInputFile } from '../../main/bundle/read-input-file'
 import { UsageError, type Command } from '../command'
 import { writeOutputFile } from '../output-file'
 

@@ -1,6 +1,6 @@
 import { PairKitError } from '../../common/errors'
 import { decodePartitionTable, formatPartitionCsv, hasErrors } from '../../common/partition-table'
-import { readInputFile } from '../../main/bundle'
+import { readInputFile } from '../../main/bundle/read-input-file'
 import type { Command } from '../command'
 import { writeOutputFile } from '../output-file'
 

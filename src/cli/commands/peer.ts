@@ -1,6 +1,6 @@
 // `pairkit peer`: the serverless-MQTT peer as a long-running command (events on stdout).
 import type { PeerEvent } from '../../common/serverless/peer-events'
-import { startPeer, type PeerOptions } from '../../main/peer/peer'
+import type { PeerOptions } from '../../main/peer/peer'
 import { type Command, UsageError } from '../command'
 
 export const peerCommand: Command = {
@@ -45,6 +45,7 @@ Stop with Ctrl-C. Example:
   },
   async run({ values, out, signal }) {
     const options = peerOptionsFrom(values, (line) => out.info(line))
+    const { startPeer } = await import('../../main/peer/peer')
     const peer = await startPeer(options)
     const quiet = values.quiet === true
     peer.events((event) => {

@@ -1,4 +1,3 @@
-import { listExtraPorts, listSystemPorts, parseExtraPortPatterns } from '../../main/serial/port-lister'
 import type { Command } from '../command'
 
 export const portsCommand: Command = {
@@ -15,6 +14,7 @@ Paths matching PAIRKIT_EXTRA_PORTS (globs separated by ":") are listed too, e.g.
 Example: pairkit ports --json`,
   options: {},
   async run({ out }) {
+    const { listExtraPorts, listSystemPorts, parseExtraPortPatterns } = await import('../../main/serial/port-lister')
     const system = await listSystemPorts()
     const seen = new Set(system.map((port) => port.path))
     const extra = (await listExtraPorts(parseExtraPortPatterns(process.env.PAIRKIT_EXTRA_PORTS))).filter((port) => !seen.has(port.path))

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path'
 import { parseFlashSize } from '../../common/esp/flash-id'
-import { startTwin } from '../../twin'
-import { parseFaults } from '../../twin/faults'
 import { UsageError, type Command } from '../command'
 
 const CHIPS = ['esp32', 'esp32s3', 'esp32c3'] as const
@@ -62,8 +60,10 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     if (quirks !== 'stock' && quirks !== 'intended') throw new UsageError('--quirks takes "stock"')
     const network = values.network ?? 'loopback'
     if (network !== 'loopback' && network !== 'any') throw new UsageError('--network takes "loopback" or "any"')
+    const { parseFaults } = await import('../../twin/faults')
     const faults = parseFaults(typeof values.faults === 'string' ? values.faults : undefined)
 
+    const { startTwin } = await import('../../twin')
     const twin = await startTwin({
       chip: chip as (typeof CHIPS)[number],
       flashPath: resolve(values.flash),

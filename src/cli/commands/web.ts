@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PairKitError } from '../../common/errors'
-import { Backend } from '../../main/backend'
-import { startWebHost } from '../../main/host/web-host'
 import { UsageError, type Command } from '../command'
 
-export const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer')
+// out/renderer, seen from this module built into out/cli or from its source in src/cli/commands.
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const RENDERER_DIR =
+  [path.resolve(here, '../renderer'), path.resolve(here, '../../../out/renderer')].find((dir) => existsSync(path.join(dir, 'index.html'))) ??
+  path.resolve(here, '../renderer')
 
 export const webCommand: Command = {
   name: 'web',
@@ -29,6 +31,7 @@ Example: pairkit web --port 8080`,
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
       throw new PairKitError('NOT_FOUND', 'the UI is not built', { hint: 'Run `npm run build` first, or use `npm run web`.' })
     }
+    const [{ Backend }, { startWebHost }] = await Promise.all([import('../../main/backend'), import('../../main/host/web-host')])
     const backend = new Backend({ host: 'browser' })
     const host = await startWebHost({ backend, rendererDir, port })
     out.result({ url: host.url, port: host.port }, () => `PairKit is at ${host.url}`)

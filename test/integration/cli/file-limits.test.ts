@@ -8,7 +8,7 @@ import { generateNvsPartition } from '../../../src/common/nvs'
 import { runToEnd, spawnPairkit } from '../../support/processes'
 import { makeTempDir } from '../../support/temp-dir'
 import { FIXTURES } from '../../unit/app-image/fixtures'
-import { runPairkit } from '../../unit/nvs/cli-capture'
+import { runPairkit } from '../../unit/cli/cli-capture'
 
 const dir = makeTempDir('pk-file-limits-')
 const fx = (relative: string) => path.join(FIXTURES, relative)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SlipDecoder, slipEncode } from '../../../src/common/esp/slip'
-import { seededRandom } from '../../../src/twin/faults'
+import { seededRandom } from '../../../src/common/seeded-random'
 
 describe('SLIP', () => {
   it('escapes C0 and DB after framing', () => {

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { PairKitError } from '../../../src/common/errors'
 import { chipByMagic, chipBySecurityId, parseSecurityInfo } from '../../../src/common/flasher/chip-detect'
 import { decodeFlashId } from '../../../src/common/flasher/flash-id'
 import { wireUtilisation } from '../../../src/common/flasher/job-state'
 import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
 import { ProgressMeter } from '../../../src/common/flasher/progress'
 import { watchdogResetWrites } from '../../../src/common/flasher/watchdog'
-import { parsePortUrl } from '../../../src/main/serial/link'
-
-describe('port URLs', () => {
-  it('tells the three link kinds apart', () => {
-    expect(parsePortUrl('rfc2217://127.0.0.1:4000')).toEqual({ kind: 'rfc2217', host: '127.0.0.1', port: 4000 })
-    expect(parsePortUrl('socket://[::1]:23')).toEqual({ kind: 'socket', host: '::1', port: 23 })
-    expect(parsePortUrl('/dev/ttyUSB0')).toEqual({ kind: 'local', path: '/dev/ttyUSB0' })
-  })
-  it('refuses other schemes and bad ports with an actionable error', () => {
-    expect(() => parsePortUrl('http://x:1')).toThrow(/socket:\/\/HOST:PORT/)
-    expect(() => parsePortUrl('socket://x:70000')).toThrow(PairKitError)
-  })
-})
 
 describe('chip detection', () => {
   it('maps magic words and security chip ids as esptool does', () => {

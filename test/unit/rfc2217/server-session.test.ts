@@ -5,7 +5,7 @@ import { clientSetBaudrate, clientSetControl, clientSetParity, clientPurge, CONT
 import { CLIENT_OPTIONS, OptionNegotiator } from '../../../src/common/rfc2217/options'
 import { Rfc2217ServerSession } from '../../../src/common/rfc2217/server-session'
 import { escapeIac, TelnetDecoder } from '../../../src/common/rfc2217/telnet'
-import { seededRandom } from '../../../src/twin/faults'
+import { seededRandom } from '../../../src/common/seeded-random'
 
 function answers(bytes: Uint8Array[]) {
   return new TelnetDecoder().push(Uint8Array.from(bytes.flatMap((part) => Array.from(part))))

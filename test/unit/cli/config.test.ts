@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { configFromNvsImage, pairingProblems } from '../../../src/common/config'
-import { runPairkit } from '../nvs/cli-capture'
+import { runPairkit } from './cli-capture'
 
 let dir: string
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseMessage } from 'werift-ice'
 import { bindingResponse } from '../../../src/main/peer/stun-server'
-import { hex, randomBytes, seededRandom } from './seeded-random'
+import { hex, randomBytes, seededRandom } from '../serverless/seeded-random'
 
 // A Binding request with no attributes (RFC 5769 style header, transaction id 0x01..0x0c).
 const REQUEST = hex('00 01 00 00 21 12 a4 42 01 02 03 04 05 06 07 08 09 0a 0b 0c')

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runPairkit } from './cli-capture'
-import { FIXTURES, readFixture } from './fixtures'
+import { FIXTURES, readFixture } from '../nvs/fixtures'
 
 let dir: string
 beforeEach(() => {

@@ -1,0 +1,3 @@
+import type { Layer } from './layer-imports'
+
+export const LAYERS: Layer[]
