@@ -11,18 +11,6 @@ export interface FlashSettings {
   freq?: string
 }
 
-/** "4MB" → 4194304 (also "4M", "512KB"); undefined for "keep", "detect" or nonsense. */
-export function parseFlashSize(text: string): number | undefined {
-  const match = /^(\d+)\s*(K|M)B?$/i.exec(text.trim())
-  if (!match) return undefined
-  const value = Number(match[1]) * ((match[2] as string).toUpperCase() === 'K' ? 1024 : 1024 * 1024)
-  return value > 0 ? value : undefined
-}
-
-export function formatFlashSize(bytes: number): string {
-  return bytes % 0x100000 === 0 ? `${bytes / 0x100000}MB` : `${bytes / 1024}KB`
-}
-
 export function isKnownFlashSize(text: string): boolean {
   return FLASH_SIZES.includes(text.toUpperCase())
 }

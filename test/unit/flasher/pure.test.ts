@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PairKitError } from '../../../src/common/errors'
-import { chipByMagic, chipBySecurityId, parseSecurityInfo } from '../../../src/common/flasher/chip-detect'
-import { decodeFlashId } from '../../../src/common/flasher/flash-id'
+import { chipByMagic, chipBySecurityId, ESP32, ESP32S3 } from '../../../src/common/esp/chips'
+import { decodeFlashId } from '../../../src/common/esp/flash-id'
+import { parseSecurityInfo } from '../../../src/common/esp/security-info'
 import { wireUtilisation } from '../../../src/common/flasher/job-state'
 import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
 import { ProgressMeter } from '../../../src/common/flasher/progress'
@@ -22,10 +23,10 @@ describe('port URLs', () => {
 
 describe('chip detection', () => {
   it('maps magic words and security chip ids as esptool does', () => {
-    expect(chipByMagic(0x00f01d83)).toBe('esp32')
-    expect(chipByMagic(0x1b31506f)).toBe('esp32c3')
+    expect(chipByMagic(0x00f01d83)?.name).toBe('esp32')
+    expect(chipByMagic(0x1b31506f)?.name).toBe('esp32c3')
     expect(chipByMagic(0x12345678)).toBeUndefined()
-    expect(chipBySecurityId(9)).toBe('esp32s3')
+    expect(chipBySecurityId(9)?.name).toBe('esp32s3')
     // The ESP32-S2 and older are detected by magic; beta ids are rejected.
     expect(chipBySecurityId(2)).toBeUndefined()
     expect(chipBySecurityId(4)).toBeUndefined()
@@ -104,8 +105,8 @@ describe('progress', () => {
 
 describe('watchdog reset', () => {
   it('unlocks, arms and relocks the RTC watchdog on chips that have it', () => {
-    const writes = watchdogResetWrites('esp32s3')
+    const writes = watchdogResetWrites(ESP32S3)
     expect(writes?.map(([, value]) => value)).toEqual([0x50d83aa1, 2000, 0xd0000102, 0])
-    expect(watchdogResetWrites('esp32')).toBeUndefined()
+    expect(watchdogResetWrites(ESP32)).toBeUndefined()
   })
 })
