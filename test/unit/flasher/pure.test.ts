@@ -3,6 +3,7 @@ import { PairKitError } from '../../../src/common/errors'
 import { chipByMagic, chipBySecurityId, ESP32, ESP32S3 } from '../../../src/common/esp/chips'
 import { decodeFlashId } from '../../../src/common/esp/flash-id'
 import { parseSecurityInfo } from '../../../src/common/esp/security-info'
+import { seededRandom } from '../../../src/common/seeded-random'
 import { wireUtilisation } from '../../../src/common/flasher/job-state'
 import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
 import { ProgressMeter } from '../../../src/common/flasher/progress'
@@ -39,10 +40,10 @@ describe('chip detection', () => {
     expect(parseSecurityInfo(full.subarray(0, 11))).toBeUndefined()
   })
   it('never throws on random answers (seeded fuzz)', () => {
-    let seed = 42
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24)
+    const random = seededRandom(42)
+    const byte = () => Math.floor(random() * 256)
     for (let i = 0; i < 2000; i++) {
-      const bytes = Uint8Array.from({ length: rnd() % 40 }, rnd)
+      const bytes = Uint8Array.from({ length: byte() % 40 }, byte)
       const info = parseSecurityInfo(bytes)
       if (bytes.length < 12) expect(info).toBeUndefined()
       else expect(typeof info?.flags).toBe('number')
