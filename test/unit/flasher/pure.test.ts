@@ -6,7 +6,7 @@ import { parseSecurityInfo } from '../../../src/common/esp/security-info'
 import { seededRandom } from '../../../src/common/seeded-random'
 import { wireUtilisation } from '../../../src/common/flasher/job-state'
 import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
-import { ProgressMeter } from '../../../src/common/flasher/progress'
+import { ProgressMeter, Throttle } from '../../../src/common/flasher/progress'
 import { watchdogResetWrites } from '../../../src/common/flasher/watchdog'
 import { parsePortUrl } from '../../../src/main/serial/link'
 
@@ -98,6 +98,18 @@ describe('progress', () => {
     expect(meter.snapshot().bytesDone).toBe(8)
     meter.update(99)
     expect(meter.snapshot()).toMatchObject({ bytesDone: 10, percent: 100, etaSeconds: 0 })
+  })
+  it('lets an update through at most once an interval, and always when forced', () => {
+    let now = 1000
+    const throttle = new Throttle(250, () => now)
+    expect(throttle.due()).toBe(true)
+    now = 1100
+    expect(throttle.due()).toBe(false)
+    expect(throttle.due(true)).toBe(true)
+    now = 1349
+    expect(throttle.due()).toBe(false)
+    now = 1350
+    expect(throttle.due()).toBe(true)
   })
   it('wire utilisation counts 10 bits a byte', () => {
     expect(wireUtilisation(11520, 1, 115200)).toBe(1)
