@@ -150,7 +150,8 @@ export class Session {
     } catch (error) {
       if (!(error instanceof CommandFailedError)) throw error
     }
-    // Secure Download Mode refuses READ_REG; of the chips without a chip id only the S2 has it.
+    // Secure Download Mode refuses READ_REG; a chip reporting it without a chip id is an
+    // ESP32-S2 (the ESP32 has no GET_SECURITY_INFO at all).
     if (!chip && this.secureDownloadMode) chip = ESP32S2
     if (!chip) {
       const magic = await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR)
