@@ -17,7 +17,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const DEPENDENCIES = Object.keys(pkg.dependencies ?? {})
 /** What tests add: their runner and browser driver, and the independent implementations and
  * archivers they check the project's codecs against or build fixtures with. */
-const TEST_PACKAGES = ['vitest', 'playwright-core', 'fflate', 'mqtt-packet', 'werift-ice']
+const TEST_PACKAGES = ['vitest', 'playwright-core', 'fflate', 'mqtt-packet', 'werift-ice', 'esptool-js']
 
 const COMMON = ['src/common']
 const MAIN = ['src/main', ...COMMON]

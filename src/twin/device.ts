@@ -4,7 +4,7 @@
 //   EN low ──► held in reset ──EN high (+RC delay, sample IO0)──► IO0 low: download mode
 //                                                               └► IO0 high: boot the app
 import { autoResetCircuit } from '../common/esp/reset'
-import { formatMac, type ChipDef } from '../common/esp/chips'
+import { formatMac, type TwinChipDef } from '../common/esp/chips'
 import { slipEncode, SlipDecoder } from '../common/esp/slip'
 import { winbondJedecFor } from '../common/esp/flash-id'
 import { FlashMemory } from './flash'
@@ -29,7 +29,7 @@ export type BootMode = 'download' | 'app'
 export type DeviceState = 'reset' | 'download' | 'app'
 
 export interface DeviceOptions {
-  chip: ChipDef
+  chip: TwinChipDef
   flash: FlashMemory
   mac: Uint8Array
   wireTiming: boolean
@@ -41,7 +41,7 @@ export interface DeviceOptions {
 }
 
 export class Device {
-  readonly chip: ChipDef
+  readonly chip: TwinChipDef
   readonly flash: FlashMemory
   readonly mac: Uint8Array
   private baud = ROM_BAUD

@@ -1,7 +1,7 @@
 // The twin's programmatic API: start a virtual ESP32 on a transport, get its URL, close it.
 // Used by `pairkit twin`, by tests and by benchmarks (several twins per process are fine:
 // they share nothing).
-import { chipById, type ChipDef } from '../common/esp/chips'
+import { TWIN_CHIPS, twinChipByName, type ChipName, type TwinChipDef } from '../common/esp/chips'
 import { PairKitError } from '../common/errors'
 import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
@@ -14,7 +14,8 @@ import { startSocketTransport, type ListeningTransport } from './transports/sock
 import { startTtyTransport } from './transports/tty'
 
 export interface TwinOptions {
-  chip: 'esp32' | 'esp32s3' | 'esp32c3'
+  /** One of TWIN_CHIPS (esp32, esp32s3, esp32c3). */
+  chip: ChipName
   /** Backing file of the flash (created 0xFF-filled when missing); omit for in-memory. */
   flashPath?: string
   flashSize?: number
@@ -38,7 +39,7 @@ export interface TwinOptions {
 
 export interface Twin {
   readonly url: string
-  readonly chip: ChipDef
+  readonly chip: TwinChipDef
   readonly device: Device
   close(): Promise<void>
 }
@@ -62,8 +63,8 @@ export function defaultMac(seedText: string): Uint8Array {
 }
 
 export async function startTwin(options: TwinOptions): Promise<Twin> {
-  const chip = chipById(options.chip)
-  if (!chip) throw new PairKitError('USAGE', `Unknown chip "${options.chip}"`, { hint: 'Use esp32, esp32s3 or esp32c3.' })
+  const chip = twinChipByName(options.chip)
+  if (!chip) throw new PairKitError('USAGE', `The twin cannot be an ${options.chip}`, { hint: `Use ${TWIN_CHIPS.map((twin) => twin.name).join(', ')}.` })
   if (!options.listen === !options.tty) throw new PairKitError('USAGE', 'Give exactly one of --listen and --tty')
   const flashSize = options.flashSize ?? DEFAULT_FLASH_SIZE
   const flash = options.flashPath ? FlashMemory.open(options.flashPath, flashSize) : FlashMemory.inMemory(flashSize)
@@ -72,7 +73,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const device = new Device({
     chip,
     flash,
-    mac: options.mac ?? defaultMac(`${options.flashPath ?? ''}:${options.listen ?? options.tty ?? ''}:${chip.id}`),
+    mac: options.mac ?? defaultMac(`${options.flashPath ?? ''}:${options.listen ?? options.tty ?? ''}:${chip.name}`),
     wireTiming: options.wireTiming ?? true,
     onNote: options.onNote,
     outgoingFlashData: flashReadFaults(faults),

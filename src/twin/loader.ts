@@ -1,7 +1,7 @@
 // The serial bootloader of the twin: decodes request frames, routes them to the command
 // handlers in rom/, and answers in the ROM's layout (4 status bytes) or, once the stub
 // runs, in the stub's (2 status bytes). Also streams READ_FLASH with acknowledgements.
-import type { ChipDef } from '../common/esp/chips'
+import type { TwinChipDef } from '../common/esp/chips'
 import { opcodeName, OPCODES, STUB_ONLY_OPCODES } from '../common/esp/opcodes'
 import { decodeRequest, encodeResponse } from '../common/esp/packet'
 import { ROM_ERRORS, ROM_STATUS_LENGTH, STUB_STATUS_LENGTH } from '../common/esp/status'
@@ -43,7 +43,7 @@ export class Loader {
   private reading: ReadFlashStream | undefined
 
   constructor(
-    readonly chip: ChipDef,
+    readonly chip: TwinChipDef,
     private readonly flash: FlashMemory,
     registers: RegisterFile,
     private readonly hooks: LoaderHooks,

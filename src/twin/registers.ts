@@ -1,7 +1,7 @@
 // The memory-mapped registers a flasher reads and writes through READ_REG/WRITE_REG:
 // the chip-detect magic word, the eFuse MAC words, the UART divider, and just enough
 // of the SPI controller to run RDID (JEDEC id) and status-register reads.
-import { CHIP_DETECT_MAGIC_REG_ADDR, efuseWordsFromMac, type ChipDef } from '../common/esp/chips'
+import { CHIP_DETECT_MAGIC_REG_ADDR, efuseWordsFromMac, type TwinChipDef } from '../common/esp/chips'
 import { SPIFLASH_RDID } from '../common/esp/flash-id'
 
 const SPI_CMD_USR = 1 << 18
@@ -10,7 +10,7 @@ export class RegisterFile {
   private readonly values = new Map<number, number>()
 
   constructor(
-    private readonly chip: ChipDef,
+    private readonly chip: TwinChipDef,
     mac: Uint8Array,
     private readonly jedecId: number,
     private readonly currentBaud: () => number,
@@ -20,7 +20,7 @@ export class RegisterFile {
     this.values.set(chip.macEfuse.low, words.low)
     // ESP32: the top 16 bits of word 2 hold the MAC CRC; esptool drops them. Keep them 0.
     this.values.set(chip.macEfuse.high, words.high)
-    const cal = chip.romXtalCalibration
+    const cal = chip.twin.romXtalCalibration
     if (cal) {
       // RTCCALICFG1 keeps the cali value in bits 7..31.
       this.values.set(cal.rtcCaliCfg1Reg, (cal.rtcCaliValue << 7) >>> 0)
@@ -30,7 +30,7 @@ export class RegisterFile {
 
   read(address: number): number {
     const addr = address >>> 0
-    if (addr === this.chip.uartClkdivReg) return uartClkdiv(this.chip.uartClockHz, this.currentBaud())
+    if (addr === this.chip.uartClkdivReg) return uartClkdiv(this.chip.twin.uartClockHz, this.currentBaud())
     return this.values.get(addr) ?? 0
   }
 

@@ -1,5 +1,6 @@
-import { formatBundleReport, parseFlashSize, validateBundle } from '../../common/bundle'
-import { chipByName, CHIP_NAMES } from '../../common/esp/chip-ids'
+import { formatBundleReport, validateBundle } from '../../common/bundle'
+import { chipByName, CHIP_NAMES } from '../../common/esp/chips'
+import { parseFlashSize } from '../../common/esp/flash-size'
 import { UsageError, type Command } from '../command'
 import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
 

@@ -1,6 +1,7 @@
 import { validateBundle } from '../../common/bundle'
 import { PairKitError } from '../../common/errors'
-import { hex, type FlashResult } from '../../common/flasher/job-state'
+import type { FlashResult } from '../../common/flasher/job-state'
+import { hex } from '../../common/hex'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
 import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'

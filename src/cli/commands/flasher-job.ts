@@ -3,6 +3,7 @@
 // a failed or cancelled job into an error with the device's state in the message.
 import { PairKitError, deserializeError } from '../../common/errors'
 import type { FlasherJobState } from '../../common/flasher/job-state'
+import { Throttle } from '../../common/flasher/progress'
 import type { FlasherRequest } from '../../main/flasher'
 import { UsageError } from '../command'
 import type { Output } from '../output'
@@ -10,7 +11,8 @@ import type { Output } from '../output'
 export async function runFlasherJob(request: FlasherRequest, out: Output, signal: AbortSignal): Promise<{ state: FlasherJobState; value?: unknown }> {
   const { FlasherService } = await import('../../main/flasher')
   const service = new FlasherService()
-  let lastLine = 0
+  // One progress line every 250 ms is enough for a terminal; the last one always shows.
+  const progressLine = new Throttle(250)
   service.onDidChangeJob((state) => {
     if (out.json) {
       if (state.type !== 'done') out.result(state, () => '')
@@ -19,9 +21,7 @@ export async function runFlasherJob(request: FlasherRequest, out: Output, signal
     if (state.type === 'warning') out.warn(state.message)
     else if (state.type === 'connecting') out.info(`${state.stage}…`)
     else if (state.type === 'progress' && process.stderr.isTTY) {
-      const now = Date.now()
-      if (now - lastLine < 250 && state.percent < 100) return
-      lastLine = now
+      if (!progressLine.due(state.percent >= 100)) return
       const eta = state.etaSeconds !== undefined ? `, ${state.etaSeconds.toFixed(0)} s left` : ''
       process.stderr.write(`\r${state.phase} ${state.percent.toFixed(1)} % (${Math.round((state.bytesPerSecond * 8) / 1000)} kbit/s${eta})   `)
       if (state.percent >= 100) process.stderr.write('\n')

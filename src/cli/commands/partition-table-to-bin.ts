@@ -1,4 +1,4 @@
-import { parseFlashSize } from '../../common/bundle/flash-settings'
+import { parseFlashSize } from '../../common/esp/flash-size'
 import { PairKitError } from '../../common/errors'
 import { encodePartitionTable, hasErrors, parsePartitionCsv, validatePartitionTable } from '../../common/partition-table'
 import { parseGeneratorNumber } from '../../common/partition-table/parse-number'

@@ -1,4 +1,4 @@
-import { hex } from '../../common/flasher/job-state'
+import { hex } from '../../common/hex'
 import type { ProbeResult } from '../../main/flasher'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'

@@ -1,7 +1,7 @@
 // --raw OFFSET, shared by `bundle inspect` and `flash`: the technician's explicit word that
 // the part at OFFSET is data to write as it is, where an app or the partition table belongs.
 import { markRawParts, parseFlashOffset, sortedParts, type Bundle } from '../../common/bundle'
-import { hex } from '../../common/bundle/validate-bundle'
+import { hex } from '../../common/hex'
 import { UsageError } from '../command'
 
 export const RAW_OPTION = { raw: { type: 'string', multiple: true } } as const

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path'
-import { parseFlashSize } from '../../common/esp/flash-id'
+import { twinChipByName, TWIN_CHIPS } from '../../common/esp/chips'
+import { isStandardFlashSize, parseFlashSize } from '../../common/esp/flash-size'
 import { UsageError, type Command } from '../command'
-
-const CHIPS = ['esp32', 'esp32s3', 'esp32c3'] as const
 
 export const twinCommand: Command = {
   name: 'twin',
@@ -48,10 +47,11 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
   },
   async run({ values, out, signal }) {
     const chip = values.chip
-    if (typeof chip !== 'string' || !(CHIPS as readonly string[]).includes(chip)) throw new UsageError('--chip must be esp32, esp32s3 or esp32c3')
+    const twinChip = typeof chip === 'string' ? twinChipByName(chip) : undefined
+    if (!twinChip) throw new UsageError(`--chip must be ${TWIN_CHIPS.map((twin) => twin.name).join(', ')}`)
     if (typeof values.flash !== 'string') throw new UsageError('--flash FILE is required')
     const flashSize = values['flash-size'] === undefined ? undefined : parseFlashSize(String(values['flash-size']))
-    if (values['flash-size'] !== undefined && flashSize === undefined) throw new UsageError('--flash-size takes a size such as 2MB, 4MB or 16MB')
+    if (values['flash-size'] !== undefined && (flashSize === undefined || !isStandardFlashSize(flashSize))) throw new UsageError('--flash-size takes a size such as 2MB, 4MB or 16MB')
     const mac = values.mac === undefined ? undefined : parseMac(String(values.mac))
     if ((values.listen === undefined) === (values.tty === undefined)) throw new UsageError('give exactly one of --listen URL and --tty PATH')
     const boot = values.boot ?? 'download'
@@ -65,7 +65,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
 
     const { startTwin } = await import('../../twin')
     const twin = await startTwin({
-      chip: chip as (typeof CHIPS)[number],
+      chip: twinChip.name,
       flashPath: resolve(values.flash),
       flashSize,
       mac,
@@ -78,7 +78,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
       network,
       onNote: (text) => out.error(text),
     })
-    out.result({ url: twin.url, chip: twin.chip.id, seed: faults.seed }, () => twin.url)
+    out.result({ url: twin.url, chip: twin.chip.name, seed: faults.seed }, () => twin.url)
     await new Promise<void>((done) => {
       if (signal.aborted) done()
       signal.addEventListener('abort', () => done(), { once: true })

@@ -1,5 +1,5 @@
 // Whether an image may run on a given chip (and chip revision).
-import { chipByName } from '../esp/chip-ids'
+import { chipByName } from '../esp/chips'
 import type { ImageHeader } from './parse-image'
 import type { ImageProblem } from './problems'
 

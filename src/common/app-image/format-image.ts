@@ -1,7 +1,8 @@
 // A short human summary of a parsed image, for `bundle inspect` and the UI's details pane.
-import { chipById } from '../esp/chip-ids'
+import { chipById } from '../esp/chips'
 import { formatRevision } from './chip-check'
-import { hex, type ImageInfo } from './parse-image'
+import { hex } from '../hex'
+import type { ImageInfo } from './parse-image'
 
 export function formatImage(info: ImageInfo): string {
   const { header } = info

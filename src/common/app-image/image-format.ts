@@ -1,5 +1,6 @@
 // Constants of the ESP image format (esp_image_header_t and friends), tabulated once.
 // Sources: ESP-IDF esp_app_format.h, esptool's firmware-image-format documentation.
+import { chipByName } from '../esp/chips'
 
 export const IMAGE_MAGIC = 0xe9
 export const IMAGE_HEADER_LENGTH = 24
@@ -24,41 +25,22 @@ export const FLASH_MODES: readonly string[] = ['QIO', 'QOUT', 'DIO', 'DOUT', 'FA
 /** High nibble of header byte 3. */
 export const FLASH_SIZES: readonly string[] = ['1MB', '2MB', '4MB', '8MB', '16MB', '32MB', '64MB', '128MB']
 
-/** Low nibble of header byte 3: the code → frequency mapping differs per chip family. */
-const FREQ_ESP32_FAMILY: Record<number, string> = { 0xf: '80m', 0x0: '40m', 0x1: '26m', 0x2: '20m' }
-const FREQ_C5_FAMILY: Record<number, string> = { 0xf: '80m', 0x0: '40m', 0x2: '20m' }
-const FREQ_C2: Record<number, string> = { 0xf: '60m', 0x0: '30m', 0x1: '20m', 0x2: '15m' }
-const FREQ_H2_FAMILY: Record<number, string> = { 0xf: '48m', 0x0: '24m', 0x1: '16m', 0x2: '12m' }
-// The C6 ROM needs 80m written as 0, the same code as 40m; esptool's image_info shows
-// such a header as "40m" (its reverse lookup keeps the last name), and so do we.
-const FREQ_C6: Record<number, string> = { 0x0: '40m', 0x2: '20m' }
-
-const FLASH_FREQ_BY_CHIP: Record<string, Record<number, string>> = {
-  esp32: FREQ_ESP32_FAMILY,
-  esp32s2: FREQ_ESP32_FAMILY,
-  esp32s3: FREQ_ESP32_FAMILY,
-  esp32c3: FREQ_ESP32_FAMILY,
-  esp32p4: FREQ_ESP32_FAMILY,
-  esp32c5: FREQ_C5_FAMILY,
-  esp32c61: FREQ_C5_FAMILY,
-  esp32s31: FREQ_C5_FAMILY,
-  esp32c2: FREQ_C2,
-  esp32h2: FREQ_H2_FAMILY,
-  esp32h21: FREQ_H2_FAMILY,
-  esp32h4: FREQ_H2_FAMILY,
-  esp32c6: FREQ_C6,
-}
-
-/** The frequency name for a header code, or undefined when the chip or code is unknown. */
+/**
+ * The frequency name for a header code (low nibble of byte 3, per chip: the chip
+ * definition's flash frequencies), or undefined when the chip or code is unknown. Where two
+ * names share a code (the C6 writes 80m as 40m's 0) the last one is given, as esptool's
+ * image_info does.
+ */
 export function flashFrequencyName(chip: string | undefined, code: number): string | undefined {
-  return chip === undefined ? undefined : FLASH_FREQ_BY_CHIP[chip]?.[code]
+  const table = chip === undefined ? undefined : chipByName(chip)?.flashFrequencies
+  if (!table) return undefined
+  let name: string | undefined
+  for (const [candidate, value] of Object.entries(table)) if (value === code) name = candidate
+  return name
 }
 
 /** The header code for a frequency name on a chip (the inverse of flashFrequencyName). */
 export function flashFrequencyCode(chip: string, name: string): number | undefined {
-  const table = FLASH_FREQ_BY_CHIP[chip]
-  if (!table) return undefined
-  if (chip === 'esp32c6' && name === '80m') return 0
-  for (const [code, value] of Object.entries(table)) if (value === name) return Number(code)
-  return undefined
+  const table = chipByName(chip)?.flashFrequencies
+  return table && Object.hasOwn(table, name) ? table[name] : undefined
 }

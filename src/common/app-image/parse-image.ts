@@ -3,7 +3,8 @@
 // Structural faults after the header become `problems` in a partial result; only input
 // that cannot be an image at all (too short, wrong magic) throws a PairKitError.
 import { PairKitError } from '../errors'
-import { chipById } from '../esp/chip-ids'
+import { chipById } from '../esp/chips'
+import { hex } from '../hex'
 import { decodeAppDescriptor, decodeBootloaderDescriptor, type AppDescriptor, type BootloaderDescriptor } from './descriptors'
 import {
   CHECKSUM_SEED, DIGEST_LENGTH, FLASH_MODES, FLASH_SIZES, IMAGE_HEADER_LENGTH, IMAGE_MAGIC, MAX_SEGMENTS,
@@ -72,7 +73,7 @@ export function parseImageHeader(bytes: Uint8Array): ImageHeader {
     throw new PairKitError('BAD_INPUT', `not an ESP image: ${bytes.length} bytes is shorter than the ${IMAGE_HEADER_LENGTH}-byte image header`)
   }
   if (bytes[0] !== IMAGE_MAGIC) {
-    throw new PairKitError('BAD_INPUT', `not an ESP image: the first byte is ${hex8(bytes[0] as number)}, an image starts with 0xe9`)
+    throw new PairKitError('BAD_INPUT', `not an ESP image: the first byte is ${hex(bytes[0] as number, 2)}, an image starts with 0xe9`)
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, IMAGE_HEADER_LENGTH)
   const chipId = view.getUint16(12, true)
@@ -159,7 +160,7 @@ export function parseImage(bytes: Uint8Array): ImageInfo {
     } else {
       const stored = bytes[checksumOffset] as number
       info.checksum = { stored, computed: checksum, valid: stored === checksum }
-      if (stored !== checksum) problems.push({ code: 'CHECKSUM_MISMATCH', message: `checksum mismatch: stored ${hex8(stored)}, computed ${hex8(checksum)}` })
+      if (stored !== checksum) problems.push({ code: 'CHECKSUM_MISMATCH', message: `checksum mismatch: stored ${hex(stored, 2)}, computed ${hex(checksum, 2)}` })
       info.imageLength = checksumOffset + 1
       if (header.hashAppended) {
         if (info.imageLength + DIGEST_LENGTH > bytes.length) {
@@ -189,12 +190,4 @@ export function parseImage(bytes: Uint8Array): ImageInfo {
     info.bootloaderDescriptor = bootloaderDescriptor
   }
   return info
-}
-
-export function hex(value: number): string {
-  return `0x${value.toString(16)}`
-}
-
-function hex8(value: number): string {
-  return `0x${value.toString(16).padStart(2, '0')}`
 }

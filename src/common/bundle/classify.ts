@@ -1,6 +1,6 @@
 // The kind of a part given only as OFFSET=FILE: by its first bytes and where it goes.
 import { parseImage } from '../app-image'
-import { chipByName } from '../esp/chip-ids'
+import { chipByName } from '../esp/chips'
 import type { BundlePartKind } from './model'
 
 export function classifyPart(bytes: Uint8Array, offset: number, chip?: string): BundlePartKind {

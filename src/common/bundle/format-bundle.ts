@@ -2,7 +2,8 @@
 import { formatSize, subtypeName, typeName } from '../partition-table'
 import type { Bundle } from './model'
 import { sortedParts } from './model'
-import { hex, type BundleReport } from './validate-bundle'
+import { hex } from '../hex'
+import type { BundleReport } from './validate-bundle'
 
 export function formatBundleReport(bundle: Bundle, report: BundleReport): string {
   const lines: string[] = []

@@ -5,7 +5,7 @@ export { DEFAULT_APP_OFFSET, SECTOR_SIZE, throwIfBundleInvalid, validateBundle, 
 export { splitMergedImage, type SplitOptions } from './merged'
 export { kindFromName, parseFlasherArgs, type FlasherArgs, type FlasherArgsFile } from './flasher-args'
 export { badOffsetInArg, parseFlashOffset, parseOffsetFileArg, type OffsetFileArg } from './offset-list'
-export { formatFlashSize, parseFlashSize, type FlashSettings } from './flash-settings'
+export type { FlashSettings } from './flash-settings'
 export { formatBundleReport } from './format-bundle'
 export { bundleFromFlasherArgs, type BuildFileReader } from './from-build'
 export { classifyPart } from './classify'

@@ -3,7 +3,7 @@
 // entry magic, and each partition's contents. Erased flash reads 0xFF, so trailing 0xFF
 // bytes are dropped from every part: writing them or not leaves the same flash.
 import { parseImage, type ImageInfo } from '../app-image'
-import { CHIPS, chipById, chipByName, type ChipInfo } from '../esp/chip-ids'
+import { CHIPS, chipById, chipByName, type ChipDef } from '../esp/chips'
 import { DEFAULT_TABLE_OFFSET, decodePartitionTable, TABLE_MAX_LENGTH, TYPE_APP, TYPE_DATA, type PartitionEntry } from '../partition-table'
 import type { Bundle, BundlePart, BundleProblem } from './model'
 
@@ -66,7 +66,7 @@ export function splitMergedImage(bytes: Uint8Array, options: SplitOptions = {}):
   return bundle
 }
 
-function findBootloader(bytes: Uint8Array, options: SplitOptions): { chip: ChipInfo; targetOffset: number; info: ImageInfo } | undefined {
+function findBootloader(bytes: Uint8Array, options: SplitOptions): { chip: ChipDef; targetOffset: number; info: ImageInfo } | undefined {
   // The given chip is tried first; if its bootloader is not there, any chip's is taken, so
   // validation can say "built for esp32, the device is an esp32c3" instead of "not merged".
   const wanted = options.chip === undefined ? undefined : chipByName(options.chip)
@@ -78,7 +78,7 @@ function findBootloader(bytes: Uint8Array, options: SplitOptions): { chip: ChipI
       if (start < 0 || start >= bytes.length || bytes[start] !== 0xe9) continue
       const info = tryParse(bytes.subarray(start))
       if (!info || info.flashMapped || info.header.chipId !== chip.imageChipId) continue
-      return { chip: chipById(info.header.chipId) as ChipInfo, targetOffset, info }
+      return { chip: chipById(info.header.chipId) as ChipDef, targetOffset, info }
     }
   }
   return undefined

@@ -5,11 +5,12 @@
 // partition, and everything inside the flash.
 import { checkImageForChip, IMAGE_MAGIC, isFatalImageProblem, parseImage, type ImageInfo } from '../app-image'
 import { PairKitError } from '../errors'
-import { chipById, chipByName } from '../esp/chip-ids'
+import { chipById, chipByName } from '../esp/chips'
+import { parseFlashSize } from '../esp/flash-size'
+import { hex } from '../hex'
 import {
   DEFAULT_TABLE_OFFSET, decodePartitionTable, TYPE_APP, validatePartitionTable, type DecodedTable, type PartitionEntry,
 } from '../partition-table'
-import { parseFlashSize } from './flash-settings'
 import { sortedParts, type Bundle, type BundlePart, type BundleProblem } from './model'
 
 export const SECTOR_SIZE = 0x1000
@@ -208,8 +209,4 @@ export function throwIfBundleInvalid(report: BundleReport): void {
   if (!error) return
   const code = error.code === 'CHIP_MISMATCH' ? 'IMAGE_CHIP_MISMATCH' : error.code === 'TOO_LARGE_FOR_FLASH' ? 'FLASH_TOO_SMALL' : error.code === 'FILE_MISSING' ? 'NOT_FOUND' : 'BAD_INPUT'
   throw new PairKitError(code, error.message)
-}
-
-export function hex(value: number): string {
-  return `0x${value.toString(16)}`
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { FlasherJobStateSchema } from '../flasher/job-state'
+import { ProbeResultSchema, type ProbeResult } from '../flasher/probe-result'
 
 /** One dropped or picked file: its path inside the drop, and its bytes. */
 export const DroppedFileSchema = z.object({
@@ -37,29 +39,8 @@ export const BundleSummarySchema = z.object({
 })
 export type BundleSummary = z.infer<typeof BundleSummarySchema>
 
-const SerializedError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), detail: z.string().optional() })
-const JobBase = { jobId: z.string(), port: z.string(), operation: z.enum(['probe', 'flash', 'erase', 'read-flash']) }
-
-/** A flasher job as the UI sees it (FlasherJobState in src/common/flasher/job-state.ts). */
-export const FlashJobSchema = z.discriminatedUnion('type', [
-  z.object({ ...JobBase, type: z.literal('queued') }),
-  z.object({ ...JobBase, type: z.literal('connecting'), stage: z.string() }),
-  z.object({
-    ...JobBase,
-    type: z.literal('progress'),
-    phase: z.enum(['write', 'verify', 'erase', 'read']),
-    region: z.object({ offset: z.number(), size: z.number(), name: z.string().optional() }).optional(),
-    bytesDone: z.number(),
-    bytesTotal: z.number(),
-    percent: z.number(),
-    bytesPerSecond: z.number(),
-    etaSeconds: z.number().optional(),
-  }),
-  z.object({ ...JobBase, type: z.literal('warning'), message: z.string() }),
-  z.object({ ...JobBase, type: z.literal('done'), result: z.unknown(), deviceState: z.string() }),
-  z.object({ ...JobBase, type: z.literal('failed'), error: SerializedError, deviceState: z.string() }),
-  z.object({ ...JobBase, type: z.literal('cancelled'), deviceState: z.string() }),
-])
+/** A flasher job as the UI sees it: the flasher's own job-state schema. */
+export const FlashJobSchema = FlasherJobStateSchema
 export type FlashJob = z.infer<typeof FlashJobSchema>
 
 /** A serial port path (/dev/ttyUSB0, COM3) or a remote one (socket://host:port, rfc2217://host:port). */
@@ -103,39 +84,5 @@ export const flashEvents = {
   'flash.job': FlashJobSchema,
 } as const
 
-/** What a probe finds (the `result` of a done probe job); the configuration comes redacted. */
-export const ProbeResultSchema = z.object({
-  port: z.string(),
-  chip: z.string(),
-  description: z.string().optional(),
-  revision: z.number().optional(),
-  features: z.array(z.string()),
-  crystalMHz: z.number().optional(),
-  mac: z.string().optional(),
-  flash: z.object({ jedecId: z.string(), manufacturer: z.string().optional(), size: z.string().optional(), sizeBytes: z.number().optional() }).optional(),
-  security: z
-    .object({ secureBoot: z.boolean(), secureDownloadMode: z.boolean(), flashEncryption: z.boolean(), jtagDisabled: z.boolean() })
-    .passthrough()
-    .optional(),
-  stub: z.boolean(),
-  baud: z.number(),
-  partitionTable: z.array(z.object({ name: z.string(), type: z.number(), subtype: z.number(), offset: z.number(), size: z.number() }).passthrough()).optional(),
-  apps: z
-    .array(
-      z.object({
-        partition: z.string(),
-        offset: z.number(),
-        descriptor: z.object({ projectName: z.string(), version: z.string(), idfVersion: z.string(), date: z.string(), time: z.string() }).passthrough().optional(),
-      }),
-    )
-    .optional(),
-  config: z
-    .object({
-      config: z.record(z.string(), z.union([z.string(), z.number()])),
-      stored: z.array(z.string()),
-      problems: z.array(z.object({ severity: z.enum(['error', 'warning']), message: z.string() }).passthrough()),
-    })
-    .optional(),
-  notes: z.array(z.string()),
-})
-export type ProbeResult = z.infer<typeof ProbeResultSchema>
+/** What a probe finds (the `result` of a done probe job), for the UI to check it. */
+export { ProbeResultSchema, type ProbeResult }

@@ -1,4 +1,5 @@
-// SPI flash identification: the RDID (0x9F) JEDEC answer and what its capacity byte means.
+// SPI flash identification: the RDID (0x9F) JEDEC answer, what its bytes mean (protocol
+// reference §10), and the SPI_SET_PARAMS words for the size found.
 
 export const SPIFLASH_RDID = 0x9f
 export const SPIFLASH_RDSR = 0x05
@@ -19,6 +20,20 @@ const CAPACITY_BYTES: ReadonlyMap<number, number> = new Map([
   [0x1c, 256 << 20], [0x22, 256 << 20],
 ])
 
+const MANUFACTURERS: ReadonlyMap<number, string> = new Map([
+  [0xef, 'Winbond'],
+  [0xc8, 'GigaDevice'],
+  [0x20, 'XMC/Micron'],
+  [0xc2, 'Macronix'],
+  [0x68, 'Boya'],
+  [0x5e, 'Zbit'],
+  [0x1c, 'EON'],
+  [0x0b, 'XTX'],
+  [0x85, 'Puya'],
+  [0x1f, 'Adesto'],
+  [0xa1, 'Fudan'],
+])
+
 export function flashSizeFromJedec(jedec: number): number | undefined {
   return CAPACITY_BYTES.get((jedec >>> 16) & 0xff)
 }
@@ -29,15 +44,31 @@ export function winbondJedecFor(bytes: number): number {
   return ((log2 & 0xff) << 16) | (0x40 << 8) | 0xef
 }
 
-/** "4MB", "16MB", "512KB": esptool's spelling of flash sizes. */
-export function formatFlashSize(bytes: number): string {
-  return bytes >= 1 << 20 ? `${bytes / (1 << 20)}MB` : `${bytes / 1024}KB`
+export interface FlashId {
+  /** The 24-bit RDID answer: manufacturer in bits 0–7, type 8–15, capacity 16–23. */
+  jedecId: number
+  manufacturerId: number
+  manufacturer?: string
+  memoryType: number
+  capacityId: number
+  /** Bytes, when the capacity id is known. */
+  sizeBytes?: number
+  /** 0x000000 / 0xFFFFFF: the flash chip did not answer. */
+  responding: boolean
 }
 
-export function parseFlashSize(text: string): number | undefined {
-  const match = /^(\d+)\s*(KB|MB)$/i.exec(text.trim())
-  if (!match) return undefined
-  const bytes = Number(match[1]) * ((match[2] ?? '').toUpperCase() === 'MB' ? 1 << 20 : 1024)
-  return CAPACITY_BYTES_VALUES.has(bytes) ? bytes : undefined
+export function decodeFlashId(raw: number): FlashId {
+  const jedecId = raw & 0xffffff
+  const manufacturerId = jedecId & 0xff
+  const memoryType = (jedecId >> 8) & 0xff
+  const capacityId = (jedecId >> 16) & 0xff
+  const responding = jedecId !== 0 && jedecId !== 0xffffff
+  const sizeBytes = responding ? flashSizeFromJedec(jedecId) : undefined
+  const manufacturer = MANUFACTURERS.get(manufacturerId)
+  return { jedecId, manufacturerId, memoryType, capacityId, responding, ...(manufacturer ? { manufacturer } : {}), ...(sizeBytes ? { sizeBytes } : {}) }
 }
-const CAPACITY_BYTES_VALUES = new Set(CAPACITY_BYTES.values())
+
+/** esptool's SPI_SET_PARAMS words for a flash of `sizeBytes`: id, size, block, sector, page, status mask. */
+export function spiParams(sizeBytes: number): number[] {
+  return [0, sizeBytes, 64 * 1024, 4 * 1024, 256, 0xffff]
+}

@@ -1,5 +1,6 @@
 // Serial-bootloader opcodes, one table grouped by who answers them (esptool's ESP_CMDS).
 // The reverse map (code → name) is derived, for trace output and error messages.
+import { hex } from '../hex'
 
 export const OPCODES = {
   // ESP8266 ROM and every later ROM
@@ -56,7 +57,7 @@ export function opcodeName(code: number): OpcodeName | undefined {
 
 /** "FLASH_DEFL_DATA (0x11)" or "0x7f" for trace lines and messages. */
 export function describeOpcode(code: number): string {
-  const hex = `0x${code.toString(16).padStart(2, '0')}`
+  const codeText = hex(code, 2)
   const name = NAMES.get(code)
-  return name ? `${name} (${hex})` : hex
+  return name ? `${name} (${codeText})` : codeText
 }

@@ -1,6 +1,7 @@
 // Status bytes at the end of every response, and what their error codes mean
 // (esptool's FatalError.WithResult table). ROM answers carry 4 status bytes on the
 // ESP32 family (status, error, 2 reserved); the stub carries 2.
+import { hex } from '../hex'
 
 export const ROM_STATUS_LENGTH = 4
 export const STUB_STATUS_LENGTH = 2
@@ -78,6 +79,6 @@ const ERROR_TEXT: ReadonlyMap<number, string> = new Map([
 /** "0x07 (checksum error)" */
 export function describeStatusError(code: number): string {
   const text = ERROR_TEXT.get(code)
-  const hex = `0x${code.toString(16).padStart(2, '0')}`
-  return text ? `${hex} (${text})` : `${hex} (unknown error)`
+  const codeText = hex(code, 2)
+  return text ? `${codeText} (${text})` : `${codeText} (unknown error)`
 }

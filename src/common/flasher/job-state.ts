@@ -1,41 +1,41 @@
 // What a flasher job looks like from outside (UI, CLI --json): plain JSON, tagged on `type`.
-import type { SerializedError } from '../errors'
+// The schema is the definition; the types are inferred from it, and the UI contract
+// (contract/flash.ts) carries the same schema.
+import { z } from 'zod'
+import { SerializedErrorSchema } from '../rpc/messages'
 
-export type FlasherOperation = 'probe' | 'flash' | 'erase' | 'read-flash'
-export type FlasherPhase = 'write' | 'verify' | 'erase' | 'read'
+export const FlasherOperationSchema = z.enum(['probe', 'flash', 'erase', 'read-flash'])
+export type FlasherOperation = z.infer<typeof FlasherOperationSchema>
 
-export interface RegionRef {
-  offset: number
-  size: number
-  name?: string
-}
+export const FlasherPhaseSchema = z.enum(['write', 'verify', 'erase', 'read'])
+export type FlasherPhase = z.infer<typeof FlasherPhaseSchema>
 
-interface JobBase {
-  jobId: string
-  port: string
-  operation: FlasherOperation
-}
+export const RegionRefSchema = z.object({ offset: z.number(), size: z.number(), name: z.string().optional() })
+export type RegionRef = z.infer<typeof RegionRefSchema>
 
-export type FlasherJobState =
-  | (JobBase & { type: 'queued' })
-  | (JobBase & { type: 'connecting'; stage: string })
-  | (JobBase & {
-      type: 'progress'
-      phase: FlasherPhase
-      region?: RegionRef
-      /** Over the whole job's payload (all regions), uncompressed bytes. */
-      bytesDone: number
-      bytesTotal: number
-      percent: number
-      bytesPerSecond: number
-      etaSeconds?: number
-    })
-  | (JobBase & { type: 'warning'; message: string })
-  | (JobBase & { type: 'done'; result: unknown; deviceState: string })
-  | (JobBase & { type: 'failed'; error: SerializedError; deviceState: string })
-  | (JobBase & { type: 'cancelled'; deviceState: string })
+const JobBase = { jobId: z.string(), port: z.string(), operation: FlasherOperationSchema }
 
-export type FlasherJobType = FlasherJobState['type']
+export const FlasherJobStateSchema = z.discriminatedUnion('type', [
+  z.object({ ...JobBase, type: z.literal('queued') }),
+  z.object({ ...JobBase, type: z.literal('connecting'), stage: z.string() }),
+  z.object({
+    ...JobBase,
+    type: z.literal('progress'),
+    phase: FlasherPhaseSchema,
+    region: RegionRefSchema.optional(),
+    /** Over the whole job's payload (all regions), uncompressed bytes. */
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    percent: z.number(),
+    bytesPerSecond: z.number(),
+    etaSeconds: z.number().optional(),
+  }),
+  z.object({ ...JobBase, type: z.literal('warning'), message: z.string() }),
+  z.object({ ...JobBase, type: z.literal('done'), result: z.unknown(), deviceState: z.string() }),
+  z.object({ ...JobBase, type: z.literal('failed'), error: SerializedErrorSchema, deviceState: z.string() }),
+  z.object({ ...JobBase, type: z.literal('cancelled'), deviceState: z.string() }),
+])
+export type FlasherJobState = z.infer<typeof FlasherJobStateSchema>
 
 export function isFinal(state: FlasherJobState): boolean {
   return state.type === 'done' || state.type === 'failed' || state.type === 'cancelled'
@@ -62,8 +62,4 @@ export interface FlashResult {
 /** Wire bytes over capacity: 8N1 carries baud/10 bytes a second. */
 export function wireUtilisation(wireBytes: number, seconds: number, baud: number): number {
   return seconds > 0 ? wireBytes / ((baud / 10) * seconds) : 0
-}
-
-export function hex(value: number): string {
-  return `0x${value.toString(16)}`
 }

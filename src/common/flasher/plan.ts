@@ -1,8 +1,8 @@
 // Checks that what is about to be written fits the device that answered: chip, flash size,
 // sector alignment, overlaps. Runs after probing, before the first byte is written.
 import { PairKitError } from '../errors'
-import { formatFlashSize } from './flash-id'
-import { hex } from './job-state'
+import { formatFlashSize } from '../esp/flash-size'
+import { hex } from '../hex'
 
 export interface PlannedRegion {
   offset: number
@@ -26,8 +26,8 @@ export function checkPlan(regions: readonly PlannedRegion[], device: DeviceFacts
   const sorted = [...regions].sort((a, b) => a.offset - b.offset)
   const end = Math.max(...sorted.map((region) => region.offset + region.bytes.length))
   if (end > device.flashSize) {
-    const needs = formatFlashSize(Math.max(SECTOR, 2 ** Math.ceil(Math.log2(end))))
-    throw new PairKitError('FLASH_TOO_SMALL', `flash too small: the bundle needs ${needs.replace(/MB$/, ' MB').replace(/KB$/, ' KB')}, the device has ${formatFlashSize(device.flashSize).replace(/MB$/, ' MB').replace(/KB$/, ' KB')}`)
+    const needs = formatFlashSize(Math.max(SECTOR, 2 ** Math.ceil(Math.log2(end))), ' ')
+    throw new PairKitError('FLASH_TOO_SMALL', `flash too small: the bundle needs ${needs}, the device has ${formatFlashSize(device.flashSize, ' ')}`)
   }
   for (const region of sorted) {
     if (region.offset % SECTOR !== 0) throw new PairKitError('BAD_INPUT', `${region.name} is at ${hex(region.offset)}, which is not on a 4 KiB sector boundary`)

@@ -55,7 +55,7 @@ export class ProgressMeter {
   }
 }
 
-/** Calls `emit` at most every `intervalMs` while `update`s come in, and always for the last one. */
+/** Whether an update is due: at most one every `intervalMs`, and always when forced (the last one). */
 export class Throttle {
   private last = -Infinity
   constructor(

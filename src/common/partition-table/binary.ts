@@ -2,6 +2,7 @@
 // first row is the end marker. decodePartitionTable() never throws for bad input; it stops
 // at the first row it cannot read and lists the problem.
 import { PairKitError } from '../errors'
+import { hexBytes } from '../hex'
 import { ENTRY_LENGTH, ENTRY_MAGIC, FLAGS, MD5_MAGIC, NAME_LENGTH, TABLE_MAX_LENGTH } from './constants'
 import type { PartitionEntry, PartitionProblem } from './entry'
 import { md5 } from './md5'
@@ -39,12 +40,12 @@ export function decodePartitionTable(bytes: Uint8Array): DecodedTable {
       const valid = stored.every((byte, i) => byte === computed[i])
       if (result.md5.present) problems.push({ code: 'MD5_MISMATCH', severity: 'error', message: `a second MD5 row at byte 0x${offset.toString(16)}; the bootloader allows one` })
       result.md5 = { present: true, valid }
-      if (!valid) problems.push({ code: 'MD5_MISMATCH', severity: 'error', message: `MD5 row mismatch: stored ${hex(stored)}, computed ${hex(computed)}` })
+      if (!valid) problems.push({ code: 'MD5_MISMATCH', severity: 'error', message: `MD5 row mismatch: stored ${hexBytes(stored)}, computed ${hexBytes(computed)}` })
       md5Start = offset + ENTRY_LENGTH
       continue
     }
     if (row[0] !== ENTRY_MAGIC[0] || row[1] !== ENTRY_MAGIC[1]) {
-      problems.push({ code: 'BAD_MAGIC', severity: 'error', message: `row ${offset / ENTRY_LENGTH} (byte 0x${offset.toString(16)}) starts with ${hex(row.subarray(0, 2))}, not a partition entry (aa50), an MD5 row (ebeb) or the end marker` })
+      problems.push({ code: 'BAD_MAGIC', severity: 'error', message: `row ${offset / ENTRY_LENGTH} (byte 0x${offset.toString(16)}) starts with ${hexBytes(row.subarray(0, 2))}, not a partition entry (aa50), an MD5 row (ebeb) or the end marker` })
       return result
     }
     const view = new DataView(row.buffer, row.byteOffset, ENTRY_LENGTH)
@@ -104,8 +105,4 @@ export function encodePartitionTable(entries: readonly PartitionEntry[], options
     out.set(md5(out.subarray(0, at)), at + 16)
   }
   return out
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

@@ -5,6 +5,7 @@ import {
   SUBTYPE_DATA_NVS, SUBTYPE_DATA_OTA, SUBTYPE_DATA_TEE_OTA, SUBTYPE_PRIMARY, TABLE_SECTOR_SIZE, TYPE_APP, TYPE_BOOTLOADER, TYPE_DATA,
   TYPE_PARTITION_TABLE, offsetAlignment,
 } from './constants'
+import { formatFlashSize } from '../esp/flash-size'
 import { isReadonly, type PartitionEntry, type PartitionProblem } from './entry'
 
 export interface ValidateOptions {
@@ -79,12 +80,8 @@ export function validatePartitionTable(entries: readonly PartitionEntry[], optio
   if (options.flashSize !== undefined) {
     const end = Math.max(0, ...entries.map((entry) => entry.offset + entry.size))
     if (end > options.flashSize) {
-      error('TOO_LARGE_FOR_FLASH', `the partitions end at 0x${end.toString(16)} (${(end / 0x100000).toFixed(1)} MB), beyond the ${formatFlashSize(options.flashSize)} flash`)
+      error('TOO_LARGE_FOR_FLASH', `the partitions end at 0x${end.toString(16)} (${(end / 0x100000).toFixed(1)} MB), beyond the ${formatFlashSize(options.flashSize, ' ')} flash`)
     }
   }
   return problems
-}
-
-function formatFlashSize(bytes: number): string {
-  return bytes % 0x100000 === 0 ? `${bytes / 0x100000} MB` : `0x${bytes.toString(16)}-byte`
 }

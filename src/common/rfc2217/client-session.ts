@@ -1,7 +1,9 @@
-// The client side of one RFC 2217 connection, without any socket (what an rfc2217://
-// port in PairKit's flasher needs): option agreement as pyserial does it, serial data in
-// and out, and waiting for the server's answer (subcommand + 100) to each setting.
-import { clientPurge, clientSetBaudrate, clientSetControl, CONTROL, decodeComPort, SERVER_OFFSET, COM_PORT } from './com-port-option'
+// The client side of one RFC 2217 connection, without any socket (what the flasher's
+// rfc2217:// link runs on a TCP socket): option agreement as pyserial does it, serial data
+// in and out, and which settings the server has answered (subcommand + 100).
+import {
+  clientSetBaudrate, clientSetControl, clientSetDatasize, clientSetParity, clientSetStopsize, CONTROL, decodeComPort, SERVER_OFFSET, COM_PORT,
+} from './com-port-option'
 import { CLIENT_OPTIONS, OptionNegotiator } from './options'
 import { escapeIac, TelnetDecoder, TELNET_OPTIONS } from './telnet'
 
@@ -12,6 +14,12 @@ export interface ClientOutput {
   replies: Uint8Array[]
   /** Subcommands (client numbering) the server has just answered. */
   answered: number[]
+}
+
+/** A COM-PORT-OPTION setting to send, and the subcommand whose answer confirms it. */
+export interface ComPortRequest {
+  bytes: Uint8Array
+  answer: number
 }
 
 export class Rfc2217ClientSession {
@@ -32,20 +40,30 @@ export class Rfc2217ClientSession {
     return escapeIac(data)
   }
 
-  setBaudrate(baud: number): { bytes: Uint8Array; answer: number } {
+  setBaudrate(baud: number): ComPortRequest {
     return { bytes: clientSetBaudrate(baud), answer: COM_PORT.SET_BAUDRATE }
   }
 
-  setDtr(asserted: boolean): { bytes: Uint8Array; answer: number } {
+  setDatasize(bits: number): ComPortRequest {
+    return { bytes: clientSetDatasize(bits), answer: COM_PORT.SET_DATASIZE }
+  }
+
+  /** `parity`: a PARITY value. */
+  setParity(parity: number): ComPortRequest {
+    return { bytes: clientSetParity(parity), answer: COM_PORT.SET_PARITY }
+  }
+
+  /** `stopsize`: a STOPSIZE value. */
+  setStopsize(stopsize: number): ComPortRequest {
+    return { bytes: clientSetStopsize(stopsize), answer: COM_PORT.SET_STOPSIZE }
+  }
+
+  setDtr(asserted: boolean): ComPortRequest {
     return { bytes: clientSetControl(asserted ? CONTROL.DTR_ON : CONTROL.DTR_OFF), answer: COM_PORT.SET_CONTROL }
   }
 
-  setRts(asserted: boolean): { bytes: Uint8Array; answer: number } {
+  setRts(asserted: boolean): ComPortRequest {
     return { bytes: clientSetControl(asserted ? CONTROL.RTS_ON : CONTROL.RTS_OFF), answer: COM_PORT.SET_CONTROL }
-  }
-
-  purge(which: number): { bytes: Uint8Array; answer: number } {
-    return { bytes: clientPurge(which), answer: COM_PORT.PURGE_DATA }
   }
 
   receive(chunk: Uint8Array): ClientOutput {

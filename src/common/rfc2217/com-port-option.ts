@@ -81,8 +81,3 @@ export const clientPurge = (value: number) => encodeComPort(COM_PORT.PURGE_DATA,
 export const clientSetDatasize = (bits: number) => encodeComPort(COM_PORT.SET_DATASIZE, Uint8Array.of(bits))
 export const clientSetParity = (parity: number) => encodeComPort(COM_PORT.SET_PARITY, Uint8Array.of(parity))
 export const clientSetStopsize = (stopsize: number) => encodeComPort(COM_PORT.SET_STOPSIZE, Uint8Array.of(stopsize))
-
-/** True when `message` is the server's answer to `subcommand`. */
-export function isServerAnswer(message: ComPortMessage, subcommand: number): boolean {
-  return message.subcommand === subcommand + SERVER_OFFSET
-}

@@ -8,6 +8,7 @@ import { OPCODES } from '../../common/esp/opcodes'
 import { packWords } from '../../common/esp/packet'
 import { slipEncode } from '../../common/esp/slip'
 import { watchdogResetWrites } from '../../common/flasher/watchdog'
+import { hex, hexBytes } from '../../common/hex'
 import { wireTimeMs } from '../serial/link'
 import { DEFAULT_TIMEOUT_MS } from './loader'
 import { CommandFailedError } from './loader-errors'
@@ -72,7 +73,7 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
   const eraseBlocks = Math.ceil(data.length / blockSize)
   const writeSize = compressed ? (session.isStub ? data.length : eraseBlocks * blockSize) : data.length
   const params = [writeSize, blocks, blockSize, offset]
-  if (!session.isStub && session.chipName !== 'esp32' && session.chipName !== 'esp8266') params.push(0) // ROM "encrypted" word
+  if (!session.isStub && session.chip.romFlashBeginEncryptedWord) params.push(0) // ROM "encrypted" word
   const beginTimeout = session.isStub ? DEFAULT_TIMEOUT_MS : timeoutPerMb(ERASE_REGION_MS_PER_MB, writeSize)
   await loader.checkCommand(compressed ? OPCODES.FLASH_DEFL_BEGIN : OPCODES.FLASH_BEGIN, packWords(...params), { timeoutMs: beginTimeout })
   const op = compressed ? OPCODES.FLASH_DEFL_DATA : OPCODES.FLASH_DATA
@@ -109,7 +110,7 @@ export async function flashMd5(session: Session, offset: number, size: number): 
   const { data } = await session.loader.checkCommand(OPCODES.SPI_FLASH_MD5, packWords(offset, size, 0, 0), { timeoutMs: timeoutPerMb(MD5_MS_PER_MB, size) })
   // The stub answers 16 raw bytes, the ROM 32 ASCII hex characters.
   if (data.length >= 32) return new TextDecoder().decode(data.subarray(0, 32)).toLowerCase()
-  if (data.length >= 16) return Array.from(data.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  if (data.length >= 16) return hexBytes(data.subarray(0, 16))
   throw new PairKitError('ROM_STATUS', `the chip sent a malformed MD5 answer (${data.length} bytes)`)
 }
 
@@ -135,14 +136,14 @@ export async function eraseAll(session: Session): Promise<void> {
 
 export async function eraseRegion(session: Session, offset: number, size: number): Promise<void> {
   if (offset % SECTOR !== 0 || size % SECTOR !== 0) {
-    throw new PairKitError('BAD_INPUT', `erase region 0x${offset.toString(16)}:0x${size.toString(16)} is not aligned to 4 KiB sectors`)
+    throw new PairKitError('BAD_INPUT', `erase region ${hex(offset)}:${hex(size)} is not aligned to 4 KiB sectors`)
   }
   const timeoutMs = timeoutPerMb(ERASE_REGION_MS_PER_MB, size)
   if (session.isStub) await session.loader.checkCommand(OPCODES.ERASE_REGION, packWords(offset, size), { timeoutMs })
   else {
     // The ROM has no ERASE_REGION; FLASH_BEGIN erases the range it announces.
     const params = [size, 0, session.flashWriteSize, offset]
-    if (session.chipName !== 'esp32') params.push(0)
+    if (session.chip.romFlashBeginEncryptedWord) params.push(0)
     await session.loader.checkCommand(OPCODES.FLASH_BEGIN, packWords(...params), { timeoutMs })
   }
 }
@@ -186,7 +187,7 @@ export async function readFlash(session: Session, offset: number, size: number, 
   }
   const digest = await loader.nextFrame(DEFAULT_TIMEOUT_MS)
   const expected = md5Hex(out)
-  const got = digest && digest.length === 16 ? Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('') : undefined
+  const got = digest && digest.length === 16 ? hexBytes(digest) : undefined
   if (got !== expected) throw damaged()
   return out
 }
@@ -207,7 +208,7 @@ export async function finish(session: Session, after: AfterMode, compressedUsed:
   }
   if (after === 'no-reset' || after === 'bootloader') return 'the chip stays in the bootloader'
   if (after === 'watchdog-reset') {
-    const writes = watchdogResetWrites(session.chipName)
+    const writes = watchdogResetWrites(session.chip)
     if (writes) {
       for (const [address, value] of writes) {
         try {

@@ -1,14 +1,16 @@
 // The technician-level operations, each on one port from connect to reset: probe, flash
 // (compressed, verified by MD5, rewritten once on mismatch), erase and read-flash. They
 // report through `JobReporter` and leave a sentence about the device's state on failure.
-import { decodeAppDescriptor, type AppDescriptor } from '../../common/app-image'
+import { decodeAppDescriptor } from '../../common/app-image'
 import { configFromNvsImage, redactConfig } from '../../common/config'
 import { PairKitError } from '../../common/errors'
-import { formatFlashSize } from '../../common/flasher/flash-id'
-import { hex, wireUtilisation, type FlashResult, type FlasherPhase, type RegionRef } from '../../common/flasher/job-state'
+import { formatFlashSize } from '../../common/esp/flash-size'
+import { wireUtilisation, type FlashResult, type FlasherPhase, type RegionRef } from '../../common/flasher/job-state'
+import type { ProbeResult } from '../../common/flasher/probe-result'
 import { checkPlan, padToWord, type PlannedRegion } from '../../common/flasher/plan'
 import { ProgressMeter, type Progress } from '../../common/flasher/progress'
-import { decodePartitionTable, type PartitionEntry } from '../../common/partition-table'
+import { hex } from '../../common/hex'
+import { decodePartitionTable } from '../../common/partition-table'
 import { compressImage, eraseAll, eraseRegion, finish, firstDifferingSector, flashMd5, md5Hex, readFlash, writeRegion, type AfterMode, type WireState } from './flash-ops'
 import { DEFAULT_FLASH_BAUD, ROM_BAUD, Session, type SessionOptions } from './session'
 
@@ -64,24 +66,6 @@ async function ticking<T>(tick: () => void, work: () => Promise<T>): Promise<T> 
   }
 }
 
-export interface ProbeResult {
-  port: string
-  chip: string
-  description?: string
-  revision?: number
-  features: string[]
-  crystalMHz?: number
-  mac?: string
-  flash?: { jedecId: string; manufacturer?: string; size?: string; sizeBytes?: number }
-  security?: { flags: number; secureBoot: boolean; secureDownloadMode: boolean; flashEncryption: boolean; flashCryptCount: number; jtagDisabled: boolean }
-  stub: boolean
-  baud: number
-  partitionTable?: PartitionEntry[]
-  apps?: Array<{ partition: string; offset: number; descriptor?: AppDescriptor }>
-  config?: unknown
-  notes: string[]
-}
-
 export async function probe(url: string, options: ConnectOptions & { readBack?: boolean }, reporter: JobReporter): Promise<ProbeResult> {
   const session = await connect(url, options, reporter, options.readBack !== false)
   try {
@@ -95,29 +79,20 @@ export async function probe(url: string, options: ConnectOptions & { readBack?: 
         return undefined
       }
     }
-    const t = session.target
-    const described = await session.withTarget(async (target, shim) => ({
-      description: await safe(() => target.getChipDescription(shim)),
-      features: (await safe(() => target.getChipFeatures(shim))) ?? [],
-      crystal: await safe(() => target.getCrystalFreq(shim)),
-      mac: session.secureDownloadMode ? undefined : await safe(() => target.readMac(shim)),
-      revision: target.getChipRevision ? await safe(() => (target.getChipRevision as (l: unknown) => Promise<number>)(shim)) : undefined,
-    }))
+    const described = await session.describeChip(safe)
     notes.push(...described.notes)
-    const info = described.value
     const result: ProbeResult = {
       port: url,
       chip: session.chipName,
-      features: info?.features ?? [],
+      features: described.features,
       stub: session.isStub,
       baud: session.link.baudRate,
       notes,
-      ...(info?.description ? { description: info.description } : {}),
-      ...(info?.revision !== undefined ? { revision: info.revision } : {}),
-      ...(info?.crystal !== undefined ? { crystalMHz: info.crystal } : {}),
-      ...(info?.mac ? { mac: info.mac } : {}),
+      ...(described.description ? { description: described.description } : {}),
+      ...(described.revision !== undefined ? { revision: described.revision } : {}),
+      ...(described.crystalMHz !== undefined ? { crystalMHz: described.crystalMHz } : {}),
+      ...(described.mac ? { mac: described.mac } : {}),
     }
-    if (!t) notes.push(`no register map for ${session.chipName}: description, features and MAC are unknown`)
     if (session.flashId) {
       result.flash = {
         jedecId: hex(session.flashId.jedecId),

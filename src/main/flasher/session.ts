@@ -3,12 +3,14 @@
 // operations themselves are in flash-ops.ts; the job logic (plans, events) in jobs.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PairKitError } from '../../common/errors'
+import { CHIP_DETECT_MAGIC_REG_ADDR, chipBySecurityId, detectByMagic, ESP32S2, formatMac, type ChipDef } from '../../common/esp/chips'
+import { decodeFlashId, spiParams, type FlashId } from '../../common/esp/flash-id'
 import { OPCODES } from '../../common/esp/opcodes'
 import { packWords } from '../../common/esp/packet'
-import { CHIP_DETECT_MAGIC_REG_ADDR, chipByMagic, chipBySecurityId, parseSecurityInfo, type SecurityInfo } from '../../common/flasher/chip-detect'
-import { decodeFlashId, spiParams, type FlashId } from '../../common/flasher/flash-id'
+import { parseSecurityInfo, type SecurityInfo } from '../../common/esp/security-info'
+import { hex } from '../../common/hex'
 import { openLink, wireTimeMs, type SerialLink } from '../serial/link'
-import { loadStub, targetByName, targetShim, type ChipTarget } from './chip-targets'
+import { loadStub } from './flasher-stubs'
 import { Loader, OHAI, SYNC_TIMEOUT_MS } from './loader'
 import { CommandFailedError, noAnswerError } from './loader-errors'
 import { chooseReset, resetToBootloader, type ResetKind } from './reset'
@@ -33,9 +35,25 @@ export interface SessionOptions {
   trace?: (direction: 'out' | 'in', frame: Uint8Array) => void
 }
 
+/** What the chip's eFuses say about it; a value that could not be read is left out. */
+export interface ChipDescription {
+  description?: string
+  features: string[]
+  crystalMHz?: number
+  mac?: string
+  revision?: number
+  /** Oddities worth telling the technician (an unusual crystal). */
+  notes: string[]
+}
+
+/** Runs one read; a failure becomes a note and undefined, except cancel and link loss. */
+export type SafeRead = <T>(what: () => Promise<T>) => Promise<T | undefined>
+
+const UNSUPPORTED_HINT = 'PairKit flashes the ESP32 family only; check that this is the board you meant.'
+
 export class Session {
-  chipName = ''
-  target: ChipTarget | undefined
+  /** Known once identify() has run (Session.open runs it). */
+  chip!: ChipDef
   securityInfo: SecurityInfo | undefined
   flashId: FlashId | undefined
   /** Flash size in bytes, once attached (from the JEDEC id; 4 MB if unknown). */
@@ -63,6 +81,9 @@ export class Session {
     return session
   }
 
+  get chipName(): string {
+    return this.chip.name
+  }
   get isStub(): boolean {
     return this.loader.isStub
   }
@@ -118,37 +139,50 @@ export class Session {
   /** GET_SECURITY_INFO first, the magic register as fallback (esptool ≥ 5 order). */
   async identify(): Promise<void> {
     this.stage('identifying')
-    let name: string | undefined
+    let chip: ChipDef | undefined
     try {
       const { data } = await this.loader.checkCommand(OPCODES.GET_SECURITY_INFO)
       this.securityInfo = parseSecurityInfo(data)
       if (this.securityInfo?.chipId !== undefined) {
-        name = chipBySecurityId(this.securityInfo.chipId)
-        if (!name) throw new PairKitError('UNAVAILABLE', `unknown or unsupported chip (chip id ${this.securityInfo.chipId})`, { hint: 'This chip is not supported by PairKit.' })
+        chip = chipBySecurityId(this.securityInfo.chipId)
+        if (!chip) throw new PairKitError('UNAVAILABLE', `unknown or unsupported chip (chip id ${this.securityInfo.chipId})`, { hint: UNSUPPORTED_HINT })
       }
     } catch (error) {
       if (!(error instanceof CommandFailedError)) throw error
     }
-    if (!name) {
-      if (this.secureDownloadMode) name = 'esp32s2'
-      else {
-        const magic = await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR)
-        name = chipByMagic(magic)
-        if (!name) throw new PairKitError('UNAVAILABLE', `unknown chip (magic word 0x${magic.toString(16)})`, { hint: 'This chip is not supported by PairKit.' })
-      }
+    // Secure Download Mode refuses READ_REG; a chip reporting it without a chip id is an
+    // ESP32-S2 (the ESP32 has no GET_SECURITY_INFO at all).
+    if (!chip && this.secureDownloadMode) chip = ESP32S2
+    if (!chip) {
+      const magic = await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR)
+      const found = detectByMagic(magic)
+      if (found.kind === 'unsupported') throw new PairKitError('UNAVAILABLE', `this is an ${found.displayName}, which PairKit does not flash`, { hint: 'Only ESP32-family chips can run the bridge firmware.' })
+      if (found.kind === 'unknown') throw new PairKitError('UNAVAILABLE', `unknown chip (magic word ${hex(magic)})`, { hint: UNSUPPORTED_HINT })
+      chip = found.chip
     }
-    this.chipName = name
-    this.target = targetByName(name)
+    this.chip = chip
   }
 
-  /** Runs `fn` with the esptool-js target class and our loader behind its shim. */
-  async withTarget<T>(fn: (target: ChipTarget, shim: never) => Promise<T>): Promise<{ value?: T; notes: string[] }> {
-    const notes: string[] = []
-    if (!this.target) return { notes }
+  /** Description, features, crystal, MAC and revision from the chip definition's decoders. */
+  async describeChip(safe: SafeRead): Promise<ChipDescription> {
+    const identity = this.chip.identity
+    const read = (address: number) => this.loader.readReg(address)
     // The crystal estimate multiplies the UART divider by the baud the chip runs at now
     // (the stub may have switched it), not the ROM's start rate.
-    const value = await fn(this.target, targetShim(this.loader, this.link.baudRate, notes) as never)
-    return { value, notes }
+    const baud = this.link.baudRate
+    const description = await safe(() => identity.description(read))
+    const features = (await safe(() => identity.features(read))) ?? []
+    const crystal = await safe(() => identity.crystal(read, baud))
+    const mac = this.secureDownloadMode ? undefined : await safe(async () => formatMac(await identity.mac(read)))
+    const revision = await safe(() => identity.revision(read))
+    return {
+      features,
+      notes: crystal?.warning ? [crystal.warning] : [],
+      ...(description !== undefined ? { description } : {}),
+      ...(crystal !== undefined ? { crystalMHz: crystal.mhz } : {}),
+      ...(mac !== undefined ? { mac } : {}),
+      ...(revision !== undefined ? { revision } : {}),
+    }
   }
 
   /** Uploads and starts the flasher stub (MEM_BEGIN/DATA/END, then the "OHAI" greeting). */
@@ -158,7 +192,7 @@ export class Session {
       this.options.onWarning?.('the chip is in Secure Download Mode: continuing with the ROM loader (slower, no read-back)')
       return false
     }
-    const stub = this.target ? await loadStub(this.target.CHIP_NAME) : undefined
+    const stub = await loadStub(this.chip, () => this.chip.identity.revision((address) => this.loader.readReg(address)))
     if (!stub) {
       this.options.onWarning?.(`no flasher stub for ${this.chipName}: continuing with the ROM loader`)
       return false
@@ -261,22 +295,20 @@ export class Session {
 
   /** RDID (0x9F) through the SPI controller registers (esptool run_spiflash_command). */
   private async runSpiFlashRdid(): Promise<number> {
-    const t = this.target as unknown as { SPI_REG_BASE: number; SPI_USR_OFFS: number; SPI_USR2_OFFS: number; SPI_W0_OFFS: number; SPI_MISO_DLEN_OFFS: number } | undefined
-    if (!t) return 0
-    const base = t.SPI_REG_BASE
-    const usr = base + t.SPI_USR_OFFS
-    const usr2 = base + t.SPI_USR2_OFFS
+    const spi = this.chip.spi
+    const usr = spi.base + spi.usr
+    const usr2 = spi.base + spi.usr2
     const oldUsr = await this.loader.readReg(usr)
     const oldUsr2 = await this.loader.readReg(usr2)
-    await this.loader.writeReg(base + t.SPI_MISO_DLEN_OFFS, 24 - 1)
+    await this.loader.writeReg(spi.base + spi.misoDlen, 24 - 1)
     const SPI_USR_COMMAND = 1 << 31
     const SPI_USR_MISO = 1 << 28
     await this.loader.writeReg(usr, (SPI_USR_COMMAND | SPI_USR_MISO) >>> 0)
     await this.loader.writeReg(usr2, ((7 << 28) | 0x9f) >>> 0)
     const SPI_CMD_USR = 1 << 18
-    await this.loader.writeReg(base, SPI_CMD_USR)
-    for (let i = 0; i < 10; i++) if (((await this.loader.readReg(base)) & SPI_CMD_USR) === 0) break
-    const value = await this.loader.readReg(base + t.SPI_W0_OFFS)
+    await this.loader.writeReg(spi.base, SPI_CMD_USR)
+    for (let i = 0; i < 10; i++) if (((await this.loader.readReg(spi.base)) & SPI_CMD_USR) === 0) break
+    const value = await this.loader.readReg(spi.base + spi.w0)
     await this.loader.writeReg(usr, oldUsr)
     await this.loader.writeReg(usr2, oldUsr2)
     return value & 0xffffff

@@ -5,13 +5,13 @@ import { SerialPort } from 'serialport'
 import { PairKitError } from '../../common/errors'
 import { parseUsbId } from '../../common/usb-bridges'
 import { listSystemPorts } from './port-lister'
-import { disconnectedError, LinkEvents, writeWithinLimit, type ControlLines, type LinkInfo, type OpenLinkOptions, type SerialLink } from './link'
+import type { ControlLines, LinkInfo, OpenLinkOptions, SerialLink } from './link'
+import { disconnectedError, EventedLink, writeWithinLimit } from './link-events'
 
 const CLOSE_WAIT_MS = 3000
 
-class LocalLink implements SerialLink {
+class LocalLink extends EventedLink {
   readonly info: LinkInfo
-  private readonly events = new LinkEvents()
   private lines: Required<ControlLines> = { dtr: false, rts: false }
   private closing = false
   private warnedLines = false
@@ -21,6 +21,7 @@ class LocalLink implements SerialLink {
     info: LinkInfo,
     private readonly options: OpenLinkOptions,
   ) {
+    super()
     this.info = info
     port.on('data', (chunk: Buffer) => this.events.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
     port.on('error', () => {
@@ -34,19 +35,10 @@ class LocalLink implements SerialLink {
   get baudRate(): number {
     return this.port.baudRate
   }
-  get closed(): boolean {
-    return this.events.closed
-  }
 
   write(data: Uint8Array): Promise<void> {
     if (this.events.closed) return Promise.reject(disconnectedError(this.info.url))
     return writeWithinLimit(this.info.url, data.length, this.port.baudRate, (done) => this.port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), done))
-  }
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    return this.events.onData(listener)
-  }
-  onClose(listener: (error?: PairKitError) => void): () => void {
-    return this.events.onClose(listener)
   }
 
   async setSignals(lines: ControlLines): Promise<void> {

@@ -1,8 +1,9 @@
 // What happens after a reset: the ROM banner, then either the serial loader (download
 // mode) or the boot from flash: ROM → second-stage bootloader → app startup → firmware.
 // Every line is derived from the flash contents; a broken stage fails as a chip does.
-import type { ChipDef } from '../../common/esp/chips'
-import { formatFlashSize } from '../../common/esp/flash-id'
+import type { TwinChipDef } from '../../common/esp/chips'
+import { formatFlashSize } from '../../common/esp/flash-size'
+import { hexDigits } from '../../common/hex'
 import type { EspLogLevel } from '../../common/serverless/firmware-log'
 import type { FlashMemory } from '../flash'
 import { startFirmware, type FirmwareHandle, type FirmwareOptions } from '../firmware/firmware'
@@ -20,7 +21,7 @@ const BOOTLOADER_RESET_DELAY_MS = 1000
 
 export interface BootContext {
   device: { print(text: string): void }
-  chip: ChipDef
+  chip: TwinChipDef
   flash: FlashMemory
   mode: 'download' | 'app'
   cause: ResetCause
@@ -91,9 +92,9 @@ export function startBoot(ctx: BootContext): BootHandle {
     const idf = bootDesc?.idfVersion ?? appDesc?.idfVersion
     log('I', 'boot', idf ? `ESP-IDF ${idf} 2nd stage bootloader` : '2nd stage bootloader')
     if (bootDesc) log('I', 'boot', `compile time ${bootDesc.dateTime}`)
-    if (ctx.chip.id !== 'esp32c3') log('I', 'boot', 'Multicore bootloader')
+    if (ctx.chip.name !== 'esp32c3') log('I', 'boot', 'Multicore bootloader')
     log('I', 'boot', 'chip revision: v0.0')
-    const bootTag = `boot.${ctx.chip.id}`
+    const bootTag = `boot.${ctx.chip.name}`
     log('I', bootTag, `SPI Speed      : ${(header.flashFreq ?? '40m').replace(/m$/, 'MHz')}`)
     log('I', bootTag, `SPI Mode       : ${header.flashMode ?? 'DIO'}`)
     log('I', bootTag, `SPI Flash Size : ${header.flashSize ?? formatFlashSize(ctx.flash.size)}`)
@@ -110,9 +111,7 @@ export function startBoot(ctx: BootContext): BootHandle {
     log('I', 'boot', 'Partition Table:')
     log('I', 'boot', '## Label            Usage          Type ST Offset   Length')
     entries.forEach((entry, index) => {
-      const hex8 = (value: number) => value.toString(16).padStart(8, '0')
-      const hex2 = (value: number) => value.toString(16).padStart(2, '0')
-      log('I', 'boot', `${String(index).padStart(2)} ${entry.name.padEnd(16)} ${partitionUsage(entry).padEnd(16)} ${hex2(entry.type)} ${hex2(entry.subtype)} ${hex8(entry.offset)} ${hex8(entry.size)}`)
+      log('I', 'boot', `${String(index).padStart(2)} ${entry.name.padEnd(16)} ${partitionUsage(entry).padEnd(16)} ${hexDigits(entry.type, 2)} ${hexDigits(entry.subtype, 2)} ${hexDigits(entry.offset, 8)} ${hexDigits(entry.size, 8)}`)
     })
     log('I', 'boot', 'End of partition table')
     if (!appEntry || !app) {
@@ -131,13 +130,12 @@ export function startBoot(ctx: BootContext): BootHandle {
     for (const segment of app.image.segments) {
       const paddr = appEntry.offset + segment.fileOffset + 8
       const mapped = segment.memoryTypes.some((type) => type === 'DROM' || type === 'IROM')
-      const hex = (value: number, width: number) => value.toString(16).padStart(width, '0')
-      log('I', 'esp_image', `segment ${segment.index}: paddr=${hex(paddr, 8)} vaddr=${hex(segment.loadAddress, 8)} size=${hex(segment.length, 5)}h (${String(segment.length).padStart(6)}) ${mapped ? 'map' : 'load'}`)
+      log('I', 'esp_image', `segment ${segment.index}: paddr=${hexDigits(paddr, 8)} vaddr=${hexDigits(segment.loadAddress, 8)} size=${hexDigits(segment.length, 5)}h (${String(segment.length).padStart(6)}) ${mapped ? 'map' : 'load'}`)
     }
     log('I', 'boot', `Loaded app from partition at offset 0x${appEntry.offset.toString(16)}`)
     log('I', 'boot', 'Disabling RNG early entropy source...')
 
-    log('I', 'cpu_start', ctx.chip.id === 'esp32c3' ? 'Unicore app' : 'Multicore app')
+    log('I', 'cpu_start', ctx.chip.name === 'esp32c3' ? 'Unicore app' : 'Multicore app')
     log('I', 'cpu_start', 'Pro cpu start user code')
     log('I', 'cpu_start', `cpu freq: 160000000 Hz`)
     if (appDesc) {

@@ -2,7 +2,7 @@
 // partition table at 0x8000 and the app image it will start. Uses PairKit's format codecs.
 import { parseImage, type ImageInfo } from '../../common/app-image'
 import { decodePartitionTable, DEFAULT_TABLE_OFFSET, TABLE_MAX_LENGTH, type PartitionEntry } from '../../common/partition-table'
-import type { ChipDef } from '../../common/esp/chips'
+import type { TwinChipDef } from '../../common/esp/chips'
 import type { FlashMemory } from '../flash'
 
 export const IMAGE_MAGIC = 0xe9
@@ -36,7 +36,7 @@ export function readImage(flash: FlashMemory, offset: number, maxLength: number)
   }
 }
 
-export function readBootloader(chip: ChipDef, flash: FlashMemory): ImageRead {
+export function readBootloader(chip: TwinChipDef, flash: FlashMemory): ImageRead {
   return readImage(flash, chip.bootloaderOffset, BOOTLOADER_MAX - chip.bootloaderOffset)
 }
 

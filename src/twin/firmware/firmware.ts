@@ -3,7 +3,7 @@
 // (PairKit's own, speaking the firmware's lines), the forwarding client. The twin has no
 // radio, and says so; nothing claims success that did not happen.
 import { checkReach, type TwinNetwork } from './network-policy'
-import type { ChipDef } from '../../common/esp/chips'
+import type { TwinChipDef } from '../../common/esp/chips'
 import { formatJuiceLog, type EspLogLevel, type JuiceLogLevel } from '../../common/serverless/firmware-log'
 import type { LocalPublish } from '../../main/peer/local-broker'
 import type { ResetCause } from '../boot/rom-log'
@@ -42,7 +42,7 @@ export interface FirmwareOptions {
 export interface FirmwareContext {
   projectName: string | undefined
   elfSha256: string | undefined
-  chip: ChipDef
+  chip: TwinChipDef
   mac: string
   flash: FlashMemory
   options: FirmwareOptions

@@ -1,11 +1,11 @@
 // A Guru Meditation record in ESP-IDF's format (Xtensa chips print a Backtrace line; RISC-V
 // chips print MEPC/RA and a stack dump). Register values are fixed, plausible addresses:
 // the twin runs no code, so there is nothing real to dump.
-import type { ChipDef } from '../../common/esp/chips'
+import type { TwinChipDef } from '../../common/esp/chips'
 
-export function guruMeditation(chip: ChipDef, elfSha256: string | undefined): string[] {
+export function guruMeditation(chip: TwinChipDef, elfSha256: string | undefined): string[] {
   const sha = elfSha256 ? elfSha256.slice(0, 16) : '0000000000000000'
-  if (chip.id === 'esp32c3') {
+  if (chip.name === 'esp32c3') {
     return [
       "Guru Meditation Error: Core  0 panic'ed (Load access fault). Exception was unhandled.",
       '',

@@ -1,6 +1,6 @@
 // What every command handler gets: the chip's state and a way to answer. Handlers return
 // a Reply; the loader adds the status bytes in the ROM's or the stub's layout.
-import type { ChipDef } from '../../common/esp/chips'
+import type { TwinChipDef } from '../../common/esp/chips'
 import type { FlashMemory } from '../flash'
 import type { RegisterFile } from '../registers'
 
@@ -44,7 +44,7 @@ export interface LoaderState {
 }
 
 export interface LoaderContext {
-  readonly chip: ChipDef
+  readonly chip: TwinChipDef
   readonly flash: FlashMemory
   readonly registers: RegisterFile
   readonly state: LoaderState

@@ -2,6 +2,7 @@
 // with acknowledgements and a trailing MD5) and READ_FLASH_SLOW (ROM, 64 bytes a time).
 import { wordAt } from '../../common/esp/packet'
 import { ROM_ERRORS, STUB_ERRORS } from '../../common/esp/status'
+import { hexBytes } from '../../common/hex'
 import { fail, ok, type LoaderContext, type Reply } from './context'
 
 export function handleFlashMd5(ctx: LoaderContext, data: Uint8Array): Reply {
@@ -13,8 +14,7 @@ export function handleFlashMd5(ctx: LoaderContext, data: Uint8Array): Reply {
   if (!ctx.flash.contains(offset, size)) return fail(rom ? ROM_ERRORS.FLASH_READ_LENGTH : STUB_ERRORS.FAILED_SPI_OP)
   const digest = ctx.flash.md5(offset, size)
   if (!rom) return ok(0, digest)
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
-  return ok(0, new TextEncoder().encode(hex))
+  return ok(0, new TextEncoder().encode(hexBytes(digest)))
 }
 
 export function handleReadFlash(ctx: LoaderContext, data: Uint8Array): Reply {

@@ -45,7 +45,7 @@ describe.each([
     const transport = new Transport(port as unknown as ConstructorParameters<typeof Transport>[0], false)
     const loader = new ESPLoader({ transport, baudrate: 921600, romBaudrate: 115200, terminal })
     const chipName = await loader.main(scheme === 'rfc2217' ? 'default_reset' : 'no_reset')
-    expect(chipName).toContain(twin.chip.name)
+    expect(chipName).toContain(twin.chip.displayName)
     const mac = await loader.chip.readMac(loader)
     expect(mac).toBe('24:0a:c4:11:22:33')
     expect(await loader.readFlashId()).toBe(0x1640ef)

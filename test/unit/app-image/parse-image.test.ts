@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chipById } from '../../../src/common/esp/chip-ids'
+import { chipById } from '../../../src/common/esp/chips'
 import { checkImageForChip, decodeAppDescriptor, formatImage, formatRevision, parseImage, throwIfImageInvalid } from '../../../src/common/app-image'
 import { PairKitError } from '../../../src/common/errors'
 import { parseEsptoolImageInfo } from './esptool-image-info'

@@ -1,11 +1,11 @@
 // Read-back of arbitrary NVS bytes as a configuration: always a typed result, never a throw.
 import { describe, expect, it } from 'vitest'
 import { checkConfig, configFromNvsImage, configToNvsImage, defaultConfig } from '../../../src/common/config'
-import { seededRandom } from './seeded-random'
+import { seededBytes } from './seeded-random'
 
 describe('configuration read-back fuzz (seeded)', () => {
   it('turns damaged and random images into a valid configuration plus problems', () => {
-    const random = seededRandom(42)
+    const random = seededBytes(42)
     const original = configToNvsImage({ ...defaultConfig(), pairId: 'abcdef0123456789' }, 0x3000)
     for (let round = 0; round < 200; round++) {
       const [pick, where, bit, cut] = Array.from(random(4))

@@ -1,9 +1,7 @@
-// A reproducible random-byte source for pairing tests.
-export function seededRandom(seed: number): (length: number) => Uint8Array {
-  let state = seed >>> 0
-  return (length) =>
-    Uint8Array.from({ length }, () => {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-      return state >>> 24
-    })
+// Reproducible random bytes for pairing tests, drawn from the project's one seeded generator.
+import { seededRandom } from '../../../src/common/seeded-random'
+
+export function seededBytes(seed: number): (length: number) => Uint8Array {
+  const random = seededRandom(seed)
+  return (length) => Uint8Array.from({ length }, () => Math.floor(random() * 256))
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checksum, decodeRequest, decodeResponse, encodeRequest, encodeResponse, packWords } from '../../../src/common/esp/packet'
 import { describeOpcode } from '../../../src/common/esp/opcodes'
 import { describeStatusError } from '../../../src/common/esp/status'
-import { chipByImageId, chipByMagic, formatMac, macFromEfuseWords } from '../../../src/common/esp/chips'
+import { chipByMagic, chipBySecurityId, formatMac, macFromEfuseWords } from '../../../src/common/esp/chips'
 import { flashSizeFromJedec } from '../../../src/common/esp/flash-id'
 
 describe('ESP packets', () => {
@@ -13,7 +13,7 @@ describe('ESP packets', () => {
   it('decodes a real ESP32 READ_REG answer (esptool trace)', () => {
     const decoded = decodeResponse(Buffer.from('010a0400831df00000000000', 'hex'))
     expect(decoded.ok && decoded.value.value).toBe(0x00f01d83)
-    expect(chipByMagic(0x00f01d83)?.name).toBe('ESP32')
+    expect(chipByMagic(0x00f01d83)?.displayName).toBe('ESP32')
   })
 
   it('computes the XOR checksum seeded with 0xEF', () => {
@@ -34,8 +34,8 @@ describe('ESP packets', () => {
   it('names opcodes and status codes from the tables', () => {
     expect(describeOpcode(0x11)).toBe('FLASH_DEFL_DATA (0x11)')
     expect(describeStatusError(0xc1)).toBe('0xc1 (bad data checksum)')
-    expect(chipByImageId(5)?.id).toBe('esp32c3')
-    expect(chipByImageId(0)).toBeUndefined()
+    expect(chipBySecurityId(5)?.name).toBe('esp32c3')
+    expect(chipBySecurityId(0)).toBeUndefined()
   })
 
   it('unpacks the MAC from eFuse words (reference worked example) and the flash size from RDID', () => {

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { chipByMagic, chipBySecurityId, parseSecurityInfo } from '../../../src/common/flasher/chip-detect'
-import { decodeFlashId } from '../../../src/common/flasher/flash-id'
+import { chipByMagic, chipBySecurityId, ESP32, ESP32S3 } from '../../../src/common/esp/chips'
+import { decodeFlashId } from '../../../src/common/esp/flash-id'
+import { parseSecurityInfo } from '../../../src/common/esp/security-info'
+import { seededRandom } from '../../../src/common/seeded-random'
 import { wireUtilisation } from '../../../src/common/flasher/job-state'
 import { checkPlan, padToWord } from '../../../src/common/flasher/plan'
-import { ProgressMeter } from '../../../src/common/flasher/progress'
+import { ProgressMeter, Throttle } from '../../../src/common/flasher/progress'
 import { watchdogResetWrites } from '../../../src/common/flasher/watchdog'
 
 describe('chip detection', () => {
   it('maps magic words and security chip ids as esptool does', () => {
-    expect(chipByMagic(0x00f01d83)).toBe('esp32')
-    expect(chipByMagic(0x1b31506f)).toBe('esp32c3')
+    expect(chipByMagic(0x00f01d83)?.name).toBe('esp32')
+    expect(chipByMagic(0x1b31506f)?.name).toBe('esp32c3')
     expect(chipByMagic(0x12345678)).toBeUndefined()
-    expect(chipBySecurityId(9)).toBe('esp32s3')
+    expect(chipBySecurityId(9)?.name).toBe('esp32s3')
     // The ESP32-S2 and older are detected by magic; beta ids are rejected.
     expect(chipBySecurityId(2)).toBeUndefined()
     expect(chipBySecurityId(4)).toBeUndefined()
@@ -24,10 +26,10 @@ describe('chip detection', () => {
     expect(parseSecurityInfo(full.subarray(0, 11))).toBeUndefined()
   })
   it('never throws on random answers (seeded fuzz)', () => {
-    let seed = 42
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24)
+    const random = seededRandom(42)
+    const byte = () => Math.floor(random() * 256)
     for (let i = 0; i < 2000; i++) {
-      const bytes = Uint8Array.from({ length: rnd() % 40 }, rnd)
+      const bytes = Uint8Array.from({ length: byte() % 40 }, byte)
       const info = parseSecurityInfo(bytes)
       if (bytes.length < 12) expect(info).toBeUndefined()
       else expect(typeof info?.flags).toBe('number')
@@ -83,6 +85,18 @@ describe('progress', () => {
     meter.update(99)
     expect(meter.snapshot()).toMatchObject({ bytesDone: 10, percent: 100, etaSeconds: 0 })
   })
+  it('lets an update through at most once an interval, and always when forced', () => {
+    let now = 1000
+    const throttle = new Throttle(250, () => now)
+    expect(throttle.due()).toBe(true)
+    now = 1100
+    expect(throttle.due()).toBe(false)
+    expect(throttle.due(true)).toBe(true)
+    now = 1349
+    expect(throttle.due()).toBe(false)
+    now = 1350
+    expect(throttle.due()).toBe(true)
+  })
   it('wire utilisation counts 10 bits a byte', () => {
     expect(wireUtilisation(11520, 1, 115200)).toBe(1)
   })
@@ -90,8 +104,8 @@ describe('progress', () => {
 
 describe('watchdog reset', () => {
   it('unlocks, arms and relocks the RTC watchdog on chips that have it', () => {
-    const writes = watchdogResetWrites('esp32s3')
+    const writes = watchdogResetWrites(ESP32S3)
     expect(writes?.map(([, value]) => value)).toEqual([0x50d83aa1, 2000, 0xd0000102, 0])
-    expect(watchdogResetWrites('esp32')).toBeUndefined()
+    expect(watchdogResetWrites(ESP32)).toBeUndefined()
   })
 })

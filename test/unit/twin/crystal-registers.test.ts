@@ -13,7 +13,7 @@ function registersAt(baud: number): RegisterFile {
 
 /** esptool: baud * (UART_CLKDIV & 0xFFFFF) / 1e6 / XTAL_CLK_DIVIDER (1 on the ESP32). */
 function estimatedCrystalMHz(registers: RegisterFile, baud: number): number {
-  return (baud * (registers.read(ESP32.uartClkdivReg) & 0xfffff)) / 1e6
+  return (baud * (registers.read(ESP32.uartClkdivReg ?? 0) & 0xfffff)) / 1e6
 }
 
 describe('ESP32 crystal registers', () => {
@@ -24,7 +24,7 @@ describe('ESP32 crystal registers', () => {
   }
 
   it('gives the ROM crystal estimate esptool scales CHANGE_BAUDRATE by: 40 MHz, not 0', () => {
-    const cal = ESP32.romXtalCalibration
+    const cal = ESP32.twin.romXtalCalibration
     expect(cal).toBeDefined()
     const registers = registersAt(115200)
     const caliValue = (registers.read(cal?.rtcCaliCfg1Reg ?? 0) >>> 7) & 0x01ffffff

@@ -1,5 +1,5 @@
 // An in-process harness around the twin's Loader: feed request packets, collect answers.
-import { ESP32, type ChipDef } from '../../../src/common/esp/chips'
+import { ESP32, type TwinChipDef } from '../../../src/common/esp/chips'
 import { winbondJedecFor } from '../../../src/common/esp/flash-id'
 import { decodeResponse, encodeRequest } from '../../../src/common/esp/packet'
 import { FlashMemory } from '../../../src/twin/flash'
@@ -15,7 +15,7 @@ export interface Harness {
   request(op: number, data?: Uint8Array, check?: number): Promise<{ op: number; value: number; data: Uint8Array }[]>
 }
 
-export function makeHarness(chip: ChipDef = ESP32, size = 1 << 20): Harness {
+export function makeHarness(chip: TwinChipDef = ESP32, size = 1 << 20): Harness {
   const flash = FlashMemory.inMemory(size)
   const harness: Harness = {
     flash,

@@ -1,38 +1,5 @@
-// Identifying the chip behind the bootloader: GET_SECURITY_INFO (S2 and later ROMs) and,
-// where that is missing, the magic word at 0x40001000. Values: esptool v4.8.1 plus the
-// ones esptool-js 0.7.0 adds (protocol reference §8).
-import { chipById } from '../esp/chip-ids'
-
-export const CHIP_DETECT_MAGIC_REG_ADDR = 0x40001000
-
-const MAGIC_TO_CHIP: ReadonlyArray<readonly [string, readonly number[]]> = [
-  ['esp8266', [0xfff0c101]],
-  ['esp32', [0x00f01d83]],
-  ['esp32s2', [0x000007c6]],
-  ['esp32s3', [0x00000009]],
-  ['esp32c2', [0x6f51306f, 0x7c41a06f, 0x0c21e06f]],
-  ['esp32c3', [0x6921506f, 0x1b31506f, 0x4881606f, 0x4361606f]],
-  ['esp32c6', [0x2ce0806f]],
-  ['esp32c61', [0x33f0206f, 0x2421606f, 0x4f81606f]],
-  ['esp32c5', [0x1101406f, 0x63e1406f, 0x5fd1406f, 0x30e1706f]],
-  ['esp32h2', [0xd7b73e80, 0x97e30068]],
-  ['esp32p4', [0x0, 0x0addbad0, 0x7039ad9]],
-]
-
-/** Chip name for a magic word, or undefined. */
-export function chipByMagic(magic: number): string | undefined {
-  const value = magic >>> 0
-  return MAGIC_TO_CHIP.find(([, values]) => values.includes(value))?.[0]
-}
-
-/** Chips whose ROM lacks GET_SECURITY_INFO or leaves out the chip id: detect them by magic. */
-const DETECT_BY_MAGIC = new Set(['esp8266', 'esp32', 'esp32s2'])
-
-/** Chip name for a GET_SECURITY_INFO chip id; beta ids and unknown ids give undefined. */
-export function chipBySecurityId(chipId: number): string | undefined {
-  const chip = chipById(chipId)
-  return chip && !DETECT_BY_MAGIC.has(chip.name) ? chip.name : undefined
-}
+// GET_SECURITY_INFO's answer (S2 and later ROMs and stubs): security flags, the flash
+// encryption counter, key purposes and, except on the ESP32-S2, the chip id (protocol reference §8).
 
 export const SECURITY_FLAGS = {
   SECURE_BOOT_EN: 1 << 0,
