@@ -1,7 +1,8 @@
 /**
- * The renderer's Content-Security-Policy: only its own scripts and styles, no eval,
- * no remote content; connections only back to its own host (the browser host's WebSocket).
- * index.html carries the same policy in a meta tag for the browser host.
+ * The renderer's Content-Security-Policy: only its own scripts and styles, no eval, no
+ * remote content, no connections anywhere but its own origin. The Electron window talks
+ * to the backend over IPC, so it needs no WebSocket. index.html carries the same policy
+ * in a meta tag (less frame-ancestors, which a meta tag cannot set).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -9,8 +10,18 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:*",
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ')
+
+/**
+ * The browser host's policy, sent as a header: the same, plus the one WebSocket address
+ * the page needs, on the host the browser asked for (`127.0.0.1:PORT` or `localhost:PORT`,
+ * already checked by the host). Named in full because not every browser lets 'self'
+ * cover ws:.
+ */
+export function browserHostContentSecurityPolicy(host: string): string {
+  return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", `connect-src 'self' ws://${host}`)
+}
