@@ -1,5 +1,6 @@
 // The browser host's page in Chromium: the token leaves the address bar once the page
-// has it and a reload still connects (sessionStorage); another site cannot frame the page.
+// has it and a reload still connects (sessionStorage); another site cannot frame the page;
+// the page says where passwords are kept.
 import { existsSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -55,6 +56,10 @@ describe('browser host session', () => {
     expect(await askAppInfo(page)).toMatchObject({ ok: true, result: { host: 'browser' } })
     expect(page.url()).toBe(`http://127.0.0.1:${host.port}/#/configure`)
     expect(await page.evaluate("sessionStorage.getItem('pairkit.token')")).toBe(host.token)
+  })
+
+  it('says that passwords are kept in memory only', async () => {
+    await expect(page.getByTestId('secrets-memory-only').innerText()).resolves.toMatch(/in memory only: the browser host keeps nothing on disk/)
   })
 
   it('connects again after a reload, from the token kept for this tab', async () => {

@@ -196,7 +196,7 @@ describe('browser host', () => {
     const ws = await open(rpcUrl(host.token), { origin: `http://127.0.0.1:${host.port}` })
     const answer = nextMessage(ws, (message) => message.kind === 'response')
     ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'app.info', params: {} }))
-    expect(await answer).toMatchObject({ id: 1, ok: true, result: { name: 'PairKit', host: 'browser' } })
+    expect(await answer).toMatchObject({ id: 1, ok: true, result: { name: 'PairKit', host: 'browser', secrets: { storage: 'memory', reason: expect.stringMatching(/browser host/) } } })
     ws.close()
   })
 
