@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import {
-  CONFIG_FIELDS, REDACTED, checkConfig, configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, redactConfig, redactDifferences,
-  type DeviceConfig,
+  CONFIG_FIELDS, REDACTED, URI_FIELDS, checkConfig, configFromNvsImage, diffConfig, formatConfig, formatConfigDiff, hasUrlPassword, maskUrlPassword, redactConfig,
+  redactDifferences, type DeviceConfig,
 } from '../../common/config'
 import { PairKitError } from '../../common/errors'
 import type { Command } from '../command'
@@ -13,11 +13,12 @@ export const configShowCommand: Command = {
   help: `
 Reads an NVS partition image (written by \`pairkit config pair\` or read back from a device)
 and shows the settings the firmware will run with. Settings that are missing or unusable
-are listed with the default the firmware falls back to. Passwords show as •••• unless
---show-secrets. Exits 1 when something is wrong or differs from --intended.
+are listed with the default the firmware falls back to. Passwords show as •••• (and a
+password in the signalling URI as ***) unless --show-secrets. Exits 1 when something is
+wrong or differs from --intended.
 
   --intended FILE  compare with this configuration (e.g. a.json from \`config pair\`);
-                   passwords written there as •••• are not compared
+                   passwords written there as •••• or *** are not compared
   --show-secrets   show passwords
   --json           print {"config","stored","problems","differences"} as one JSON line
 
@@ -47,7 +48,7 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
   },
 }
 
-/** The intended configuration; secrets saved as •••• take the device's value, so they are not compared. */
+/** The intended configuration; secrets saved as •••• (or a URI saved with its password masked) take the device's value, so they are not compared. */
 async function readIntended(file: string, actual: DeviceConfig): Promise<DeviceConfig> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
     throw new PairKitError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`)
@@ -61,6 +62,10 @@ async function readIntended(file: string, actual: DeviceConfig): Promise<DeviceC
   if (typeof parsed !== 'object' || parsed === null) throw new PairKitError('BAD_INPUT', `${file} must hold a configuration object`)
   const merged: Record<string, unknown> = { ...parsed }
   for (const spec of CONFIG_FIELDS) if (spec.secret && merged[spec.field] === REDACTED) merged[spec.field] = actual[spec.field]
+  for (const field of URI_FIELDS) {
+    const uri = merged[field]
+    if (typeof uri === 'string' && hasUrlPassword(uri) && uri === maskUrlPassword(uri) && uri === maskUrlPassword(String(actual[field]))) merged[field] = actual[field]
+  }
   const check = checkConfig(merged)
   if (!check.ok) throw new PairKitError('BAD_INPUT', `${file} is not a valid configuration: ${check.issues.map((issue) => issue.message).join('; ')}`)
   return check.config
