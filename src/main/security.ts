@@ -25,3 +25,18 @@ export const CONTENT_SECURITY_POLICY = [
 export function browserHostContentSecurityPolicy(host: string): string {
   return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", `connect-src 'self' ws://${host}`)
 }
+
+const CSP_META_CONTENT = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/gi
+
+/**
+ * The page with its meta policy replaced by `policy` (less frame-ancestors, which a meta
+ * tag cannot set). index.html's meta policy is the Electron window's, without the
+ * WebSocket, and a page obeys every policy it is given, so the browser host puts its own.
+ */
+export function withMetaPolicy(html: string, policy: string): string {
+  const metaPolicy = policy
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ')
+  return html.replace(CSP_META_CONTENT, (_match, start: string, end: string) => `${start}${metaPolicy}${end}`)
+}

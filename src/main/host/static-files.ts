@@ -17,13 +17,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 }
 
-/**
- * index.html's meta policy is the Electron window's (no WebSocket); the host sends its
- * own in a header instead, and a page obeys both, so the meta tag is left out here.
- */
-const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/gi
+export interface StaticResponse {
+  /** Sent with every answer. */
+  headers: Record<string, string>
+  /** Applied to every HTML page before it is sent. */
+  rewriteHtml(html: string): string
+}
 
-export async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): Promise<void> {
+export async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse, { headers, rewriteHtml }: StaticResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end()
     return
@@ -55,7 +56,7 @@ export async function serveStatic(root: string, req: http.IncomingMessage, res: 
     }
     const extension = path.extname(file)
     let body = await handle.readFile()
-    if (extension === '.html') body = Buffer.from(body.toString('utf8').replace(CSP_META, ''))
+    if (extension === '.html') body = Buffer.from(rewriteHtml(body.toString('utf8')))
     res.writeHead(200, {
       ...headers,
       'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',

@@ -13,7 +13,7 @@ import type { IDisposable } from '../../common/lifecycle'
 import type { MessageProtocol } from '../../common/rpc/protocol'
 import { RpcServer } from '../../common/rpc/server'
 import type { Backend } from '../backend'
-import { browserHostContentSecurityPolicy } from '../security'
+import { browserHostContentSecurityPolicy, withMetaPolicy } from '../security'
 import { allowedOrigins, checkedHost } from './allowed-hosts'
 import { serveStatic } from './static-files'
 
@@ -56,12 +56,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(wrongHostMessage(port))
       return
     }
-    const headers = {
-      'content-security-policy': browserHostContentSecurityPolicy(host),
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    }
-    serveStatic(root, req, res, headers).catch(() => {
+    const policy = browserHostContentSecurityPolicy(host)
+    const headers = { 'content-security-policy': policy, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }
+    serveStatic(root, req, res, { headers, rewriteHtml: (html) => withMetaPolicy(html, policy) }).catch(() => {
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
     })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { browserHostContentSecurityPolicy, CONTENT_SECURITY_POLICY } from '../../../src/main/security'
+import { browserHostContentSecurityPolicy, CONTENT_SECURITY_POLICY, withMetaPolicy } from '../../../src/main/security'
 import { REPO_ROOT } from '../../support/processes'
 
 const directives = (policy: string) =>
@@ -43,5 +43,16 @@ describe('Content-Security-Policy', () => {
     expect(meta).not.toBeNull()
     const { 'frame-ancestors': _ignoredInMeta, ...expected } = policy
     expect(directives(meta?.[1] ?? '')).toEqual(expected)
+  })
+
+  it("the browser host puts its own policy in index.html's meta tag", () => {
+    const html = readFileSync(path.join(REPO_ROOT, 'src/renderer/index.html'), 'utf8')
+    const policy = browserHostContentSecurityPolicy('127.0.0.1:8080')
+    const rewritten = withMetaPolicy(html, policy)
+    const meta = rewritten.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)
+    const { 'frame-ancestors': _ignoredInMeta, ...expected } = directives(policy)
+    expect(directives(meta?.[1] ?? '')).toEqual(expected)
+    const withoutPolicy = (text: string) => text.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/, '$1"')
+    expect(withoutPolicy(rewritten)).toBe(withoutPolicy(html))
   })
 })
