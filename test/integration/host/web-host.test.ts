@@ -21,7 +21,8 @@ beforeAll(async () => {
   mkdirSync(path.join(renderer, 'assets'), { recursive: true })
   writeFileSync(path.join(renderer, 'index.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="connect-src 'self'" /><title>PairKit</title>`)
   writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer')
-  // A file whose every read fails (EIO): what a file that vanishes or breaks mid-request gives.
+  // A file whose every read fails (EIO, Linux's /proc/self/mem at offset 0): what a file that
+  // vanishes or breaks mid-request gives the host.
   symlinkSync('/proc/self/mem', path.join(renderer, 'assets', 'unreadable.js'))
   mkdirSync(path.join(renderer, 'assets', 'folder.js'))
   backend = new Backend({ host: 'browser', extraPortPatterns: [] })
