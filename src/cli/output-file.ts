@@ -3,6 +3,7 @@
 import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PairKitError } from '../common/errors'
+import { writeSecretFile } from '../main/secrets/secret-file'
 
 /** Throws the sentence for an output path that cannot be written: a folder, or in a missing folder. */
 export async function checkOutputPath(filePath: string, exampleName: string): Promise<void> {
@@ -14,11 +15,15 @@ export async function checkOutputPath(filePath: string, exampleName: string): Pr
   if (!parent.isDirectory()) throw new PairKitError('BAD_INPUT', `${folder} is a file, not a folder`, { hint: `Choose a path inside a folder, e.g. ${path.join(path.dirname(folder), exampleName)}.` })
 }
 
-/** Writes a command's output file; errors as sentences (see checkOutputPath). */
-export async function writeOutputFile(filePath: string, data: Uint8Array | string, exampleName: string): Promise<void> {
+/**
+ * Writes a command's output file; errors as sentences (see checkOutputPath). `secret`: the file
+ * holds passwords (an NVS image, a configuration with --show-secrets), so only its owner may read it.
+ */
+export async function writeOutputFile(filePath: string, data: Uint8Array | string, exampleName: string, options: { secret?: boolean } = {}): Promise<void> {
   await checkOutputPath(filePath, exampleName)
   try {
-    await writeFile(filePath, data)
+    if (options.secret) await writeSecretFile(filePath, data)
+    else await writeFile(filePath, data)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EISDIR') throw isAFolder(filePath, exampleName)

@@ -19,6 +19,8 @@ export interface BackendOptions {
   extraPortPatterns?: readonly string[]
   /** Where passwords are kept; the browser host keeps them in memory only (the default). */
   secrets?: SecretStore
+  /** Why passwords are kept in memory only, for the UI to say ("Passwords are kept in memory only: …"). */
+  secretStorageReason?: string
   /** Where the app keeps its own records (pairs without their secrets); none = memory only. */
   dataDir?: string
 }
@@ -38,7 +40,12 @@ export class Backend extends Disposable {
     )
     this.register(this.ports.onDidChange((ports) => this._onEvent.fire({ name: 'ports.changed', payload: ports })))
     this.ports.start()
-    const config = new ConfigService(options.secrets ?? new MemorySecretStore(), options.dataDir)
+    const secrets = options.secrets ?? new MemorySecretStore()
+    const secretStorage = {
+      storage: secrets.kind,
+      ...(secrets.kind === 'memory' ? { reason: options.secretStorageReason ?? 'the browser host keeps nothing on disk' } : {}),
+    }
+    const config = new ConfigService(secrets, options.dataDir)
     this.bundles = new BundleService()
     const flasher = new FlasherService()
     this.register({ dispose: () => void flasher.dispose() })
@@ -46,7 +53,7 @@ export class Backend extends Disposable {
     const flashJobs = new FlashJobsService(flasher, this.bundles)
 
     this.handlers = {
-      'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}` }),
+      'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}`, secrets: secretStorage }),
       'ports.list': () => this.ports.list(),
       'config.pair': (input) => config.pair(input),
       'config.pairs': () => config.list(),

@@ -1,5 +1,6 @@
 // The Electron entry: a window with the security checklist on, and the whole contract
-// wired to IPC through one channel. All logic lives in the Backend, shared with the browser host.
+// wired to IPC through one channel. All logic lives in the Backend, shared with the browser
+// host; what the window may do is decided in window-policy.ts, which tests can load.
 import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,12 +10,13 @@ import { PAIRKIT_CHANNEL } from '../common/rpc/window-bridge'
 import { PRELOAD_SCRIPT, RENDERER_PAGE } from './app-layout'
 import { Backend } from './backend'
 import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store'
+import { chooseSecretStorage } from './secrets/secret-storage-mode'
 import { MemorySecretStore } from './secrets/secret-store'
 import { CONTENT_SECURITY_POLICY } from './security'
+import { denyPermissionCheck, denyPermissionRequest, isRendererPage, mayOpenExternally } from './window-policy'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererIndex = path.join(here, RENDERER_PAGE)
-const rendererUrl = new URL(`file://${rendererIndex}`).href
 
 app.enableSandbox()
 
@@ -22,23 +24,31 @@ app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest)
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
 
-  // Passwords at rest only through the OS keychain; where it is unavailable, memory only.
+  // Passwords at rest only through a real OS keychain; otherwise memory only, and the UI says so.
   const dataDir = app.getPath('userData')
-  const secrets = safeStorage.isEncryptionAvailable()
-    ? new EncryptedFileSecretStore(path.join(dataDir, 'secrets.json'), {
-        encrypt: (plain) => safeStorage.encryptString(plain),
-        decrypt: (blob) => safeStorage.decryptString(blob),
-      })
-    : new MemorySecretStore()
-  const backend = new Backend({ host: 'electron', secrets, dataDir })
+  const storage = chooseSecretStorage({
+    platform: process.platform,
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
+  })
+  const secrets =
+    storage.mode === 'os-encrypted'
+      ? new EncryptedFileSecretStore(path.join(dataDir, 'secrets.json'), {
+          encrypt: (plain) => safeStorage.encryptString(plain),
+          decrypt: (blob) => safeStorage.decryptString(blob),
+        })
+      : new MemorySecretStore()
+  if (storage.mode === 'memory') console.warn(`PairKit keeps passwords in memory only: ${storage.reason}.`)
+  const backend = new Backend({ host: 'electron', secrets, dataDir, secretStorageReason: storage.mode === 'memory' ? storage.reason : undefined })
   const windows = new Map<number, Emitter<unknown>>()
 
   // One listener for the whole contract: messages are routed to the window's RpcServer,
   // which validates them. Messages from any other page or frame are dropped.
   ipcMain.on(PAIRKIT_CHANNEL, (event, message: unknown) => {
-    if (event.senderFrame?.url !== rendererUrl) return
+    if (!isRendererPage(event.senderFrame?.url, rendererIndex)) return
     windows.get(event.sender.id)?.fire(message)
   })
 
@@ -64,11 +74,11 @@ app.whenReady().then(() => {
       backend.onEvent,
     )
     win.webContents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https:')) void shell.openExternal(url)
+      if (mayOpenExternally(url)) void shell.openExternal(url)
       return { action: 'deny' }
     })
     win.webContents.on('will-navigate', (event, url) => {
-      if (url !== rendererUrl) event.preventDefault()
+      if (!isRendererPage(url, rendererIndex)) event.preventDefault()
     })
     win.on('closed', () => {
       rpc.dispose()

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PairKitError } from '../../common/errors'
 import { parseNvsSize } from '../../common/nvs'
 import { UsageError, type Command } from '../command'
+import { writeOutputFile } from '../output-file'
 
 export const configPairCommand: Command = {
   name: 'config pair',
@@ -17,6 +18,9 @@ unique, and writes into DIR:
 
   a.json, b.json         the two configurations (passwords shown as •••• unless --show-secrets)
   a-nvs.bin, b-nvs.bin   the NVS partition images to flash at the nvs partition's offset
+
+Files that hold passwords (the NVS images, and the JSON files with --show-secrets) are
+readable by their owner only (mode 0600).
 
   --size N         NVS partition size (default 0x6000, the size in ESP-IDF's default tables)
   --show-secrets   write the passwords into a.json and b.json too
@@ -41,7 +45,8 @@ Example: pairkit config pair --a plant-a.json --b plant-b.json --out pair-2024-0
       'a-nvs.bin': images.a,
       'b-nvs.bin': images.b,
     }
-    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content)
+    const holdsSecrets = (name: string) => name.endsWith('.bin') || show
+    for (const [name, content] of Object.entries(files)) await writeOutputFile(path.join(dir, name), content, name, { secret: holdsSecrets(name) })
     const written = Object.keys(files).map((name) => path.join(dir, name))
     out.result({ pairId: pair.pairId, files: written }, () =>
       [

@@ -1,4 +1,5 @@
 import type { ConfigField, DeviceConfig } from '../../common/config'
+import { hasUrlPassword, maskUrlPassword, URI_FIELDS } from '../../common/config/redact'
 import { PairKitError } from '../../common/errors'
 import { readInputFile } from '../../main/bundle/read-input-file'
 import type { Command } from '../command'
@@ -10,11 +11,12 @@ export const configShowCommand: Command = {
   help: `
 Reads an NVS partition image (written by \`pairkit config pair\` or read back from a device)
 and shows the settings the firmware will run with. Settings that are missing or unusable
-are listed with the default the firmware falls back to. Passwords show as •••• unless
---show-secrets. Exits 1 when something is wrong or differs from --intended.
+are listed with the default the firmware falls back to. Passwords show as •••• (and a
+password in the signalling URI as ***) unless --show-secrets. Exits 1 when something is
+wrong or differs from --intended.
 
   --intended FILE  compare with this configuration (e.g. a.json from \`config pair\`);
-                   passwords written there as •••• are not compared
+                   passwords written there as •••• or *** are not compared
   --show-secrets   show passwords
   --json           print {"config","stored","problems","differences"} as one JSON line
 
@@ -51,9 +53,10 @@ Example: pairkit config show device-nvs.bin --intended pair/a.json`,
 const SECRET_STAND_IN = 'stand-in-password'
 
 /**
- * The intended configuration. Secrets saved as •••• take the device's value, so they are not
- * compared; where the device holds none, the intended file is checked with a stand-in (the
- * file is not at fault) and the secret is reported missing from the image.
+ * The intended configuration. Secrets saved as •••• (or a URI saved with its password masked)
+ * take the device's value, so they are not compared; where the device holds none, the intended
+ * file is checked with a stand-in (the file is not at fault) and the secret is reported missing
+ * from the image.
  */
 async function readIntended(file: string, actual: DeviceConfig): Promise<{ config: DeviceConfig; secretsMissing: ConfigField[] }> {
   const text = new TextDecoder().decode(await readInputFile(file))
@@ -71,6 +74,10 @@ async function readIntended(file: string, actual: DeviceConfig): Promise<{ confi
     if (!spec.secret || merged[spec.field] !== REDACTED) continue
     if (actual[spec.field] === '') secretsMissing.push(spec.field)
     merged[spec.field] = actual[spec.field] === '' ? SECRET_STAND_IN : actual[spec.field]
+  }
+  for (const field of URI_FIELDS) {
+    const uri = merged[field]
+    if (typeof uri === 'string' && hasUrlPassword(uri) && uri === maskUrlPassword(uri) && uri === maskUrlPassword(String(actual[field]))) merged[field] = actual[field]
   }
   const check = checkConfig(merged)
   if (!check.ok) throw new PairKitError('BAD_INPUT', `${file} is not a valid configuration: ${check.issues.map((issue) => issue.message).join('; ')}`)

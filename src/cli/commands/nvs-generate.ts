@@ -15,7 +15,8 @@ Reads a CSV in nvs_partition_gen's dialect (header key,type,encoding,value; rows
 namespace, data or file; encodings u8 i8 u16 i16 u32 i32 u64 i64 string hex2bin base64 binary)
 and writes a partition image of SIZE bytes (a multiple of 0x1000, at most 128 MB; under 0x3000
 the partition must be flagged readonly). \`file\` rows name a file relative to the current
-folder, like the generator; if it is not there, the CSV's folder is tried.
+folder, like the generator; if it is not there, the CSV's folder is tried. The image is written
+readable by its owner only (mode 0600): NVS images usually hold Wi-Fi passwords.
 
   --version 2   multi-page blobs (default); --version 1 writes old single-entry blobs
   --json        print {"output","size","readOnly"} as one JSON line
@@ -46,7 +47,7 @@ Example: pairkit nvs generate settings.csv nvs.bin 0x6000`,
     }
     const { image, readOnly } = generateNvsFromCsv(csv, size, { version: versionText === '1' ? 1 : 2, readFile: readFileRow })
     if (readOnly) out.warn(`a partition under 0x3000 has no spare page: flag it "readonly" in the partition table (the image is ${image.length} bytes)`)
-    await writeOutputFile(output, image, 'nvs.bin')
+    await writeOutputFile(output, image, 'nvs.bin', { secret: true })
     out.result({ output, size: image.length, readOnly }, () => `Wrote ${output}: ${image.length} bytes (0x${image.length.toString(16)}).`)
     return 0
   },

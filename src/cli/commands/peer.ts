@@ -1,12 +1,14 @@
 // `pairkit peer`: the serverless-MQTT peer as a long-running command (events on stdout).
+import { readFileSync } from 'node:fs'
 import type { PeerEvent } from '../../common/serverless/peer-events'
 import type { PeerOptions } from '../../main/peer/peer'
 import { type Command, UsageError } from '../command'
+import { turnCredentials } from '../turn-credentials'
 
 export const peerCommand: Command = {
   name: 'peer',
   summary: 'Run a serverless-MQTT peer that pairs with an ESP32 (or another PairKit) and bridges MQTT.',
-  usage: 'peer --role 1|2 --signal mqtt://HOST:PORT --topic PREFIX [--stun HOST:PORT] [--turn USER:PASS@HOST:PORT] [--broker-port N | --broker mqtt://…] [--bind ADDRESS] [--json]',
+  usage: 'peer --role 1|2 --signal mqtt://HOST:PORT --topic PREFIX [--stun HOST:PORT] [--turn USER@HOST:PORT [--turn-password-file FILE]] [--broker-port N | --broker mqtt://…] [--bind ADDRESS] [--json]',
   help: `
 Stands in for one ESP32 of a serverless-MQTT pair, speaking the firmware's protocol: the
 "0"/"1"/"2" handshake on PREFIX1/PREFIX2 of the signalling broker, a JSON description with
@@ -17,7 +19,10 @@ When the link fails it signals again; the local broker and its clients stay up.
   --signal URL          signalling broker (the firmware's CONFIG_EXAMPLE_MQTT_BROKER_URI)
   --topic PREFIX        sync topic prefix (CONFIG_EXAMPLE_MQTT_SYNC_TOPIC), e.g. /topic/serverless_mqtt
   --stun HOST:PORT      STUN server for the server-reflexive candidate (port 19302 if omitted)
-  --turn USER:PASS@HOST:PORT  optional TURN relay (the firmware itself has none)
+  --turn USER@HOST:PORT optional TURN relay (the firmware itself has none); the password
+                        from --turn-password-file FILE (its first line) or from the
+                        PAIRKIT_TURN_PASSWORD environment variable, not the command line,
+                        where every user of the computer can read it
   --broker-port N       embedded broker port (default 1883), on --broker-host (default 127.0.0.1)
   --broker URL          bridge an existing MQTT 5 broker instead of the embedded one
   --bind ADDRESS        the one IPv4 address for ICE (default: every non-internal IPv4 address)
@@ -35,6 +40,7 @@ Stop with Ctrl-C. Example:
     topic: { type: 'string' },
     stun: { type: 'string' },
     turn: { type: 'string' },
+    'turn-password-file': { type: 'string' },
     'broker-port': { type: 'string' },
     'broker-host': { type: 'string' },
     broker: { type: 'string' },
@@ -44,7 +50,7 @@ Stop with Ctrl-C. Example:
     quiet: { type: 'boolean' },
   },
   async run({ values, out, signal }) {
-    const options = peerOptionsFrom(values, (line) => out.info(line))
+    const options = peerOptionsFrom(values, (line) => out.info(line), (message) => out.warn(message))
     const { startPeer } = await import('../../main/peer/peer')
     const peer = await startPeer(options)
     const quiet = values.quiet === true
@@ -67,7 +73,7 @@ Stop with Ctrl-C. Example:
 
 type Values = Parameters<Command['run']>[0]['values']
 
-export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) => void): PeerOptions {
+export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) => void, warn: (message: string) => void = () => {}): PeerOptions {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
   const role = text('role')
   if (role !== '1' && role !== '2') throw new UsageError('--role must be 1 or 2')
@@ -81,10 +87,9 @@ export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) =>
   if (stun) options.stun = parseHostPort(stun, '--stun', 19302)
   const turn = text('turn')
   if (turn) {
-    const match = /^(?:turn:\/\/)?([^:@]+):([^@]+)@(.+)$/.exec(turn)
-    if (!match) throw new UsageError('--turn must be USER:PASS@HOST:PORT')
-    options.turn = { ...parseHostPort(match[3] as string, '--turn', 3478), username: match[1] as string, password: match[2] as string }
-  }
+    const credentials = turnCredentials({ turn, passwordFile: text('turn-password-file'), env: process.env, readFile: (file) => readFileSync(file, 'utf8'), warn })
+    options.turn = { ...parseHostPort(credentials.server, '--turn', 3478), username: credentials.username, password: credentials.password }
+  } else if (text('turn-password-file')) throw new UsageError('--turn-password-file goes with --turn USER@HOST:PORT')
   const broker = text('broker')
   if (broker) {
     if (!/^mqtts?:\/\//.test(broker)) throw new UsageError('--broker must be an mqtt:// URL')

@@ -6,6 +6,7 @@ import { PairKitError } from '../errors'
 import { bytesToHex } from '../nvs'
 import { CONFIG_FIELDS, DEFAULT_NVS_SIZE, defaultConfig, fieldSpec, type ConfigField, type DeviceConfig } from './contract'
 import { configToNvsImage, assertValidConfig } from './nvs-mapping'
+import { redactValue } from './redact'
 import { STRING_LIMITS, defaultSignallingUri } from './schema'
 
 /** Settings that belong to one site. */
@@ -44,7 +45,7 @@ export function provisionPair(siteA: unknown, siteB: unknown, random: RandomByte
   for (const field of SHARED_FIELDS) {
     const [fromA, fromB] = [a[field], b[field]]
     if (fromA !== undefined && fromB !== undefined && fromA !== fromB) {
-      const show = fieldSpec(field).secret ? '' : ` (${JSON.stringify(fromA)} and ${JSON.stringify(fromB)})`
+      const show = fieldSpec(field).secret ? '' : ` (${JSON.stringify(redactValue(field, fromA))} and ${JSON.stringify(redactValue(field, fromB))})`
       throw new PairKitError('BAD_INPUT', `sites A and B give different values for "${fieldSpec(field).label}"${show}; both devices must use the same`, {
         hint: 'Give the shared setting once, or the same value in both site files.',
       })
@@ -74,7 +75,7 @@ export function pairingProblems(a: DeviceConfig, b: DeviceConfig): string[] {
   if (a.role === b.role) problems.push(`both devices have role ${a.role}; one must be 1 and the other 2`)
   if (a.pairId === '' || a.pairId !== b.pairId) problems.push(a.pairId === b.pairId ? 'the devices have no pair id' : `the pair ids differ (${a.pairId || 'none'} and ${b.pairId || 'none'})`)
   for (const field of SHARED_FIELDS) {
-    if (a[field] !== b[field]) problems.push(`${fieldSpec(field).label} differs between the devices${fieldSpec(field).secret ? '' : ` (${JSON.stringify(a[field])} and ${JSON.stringify(b[field])})`}`)
+    if (a[field] !== b[field]) problems.push(`${fieldSpec(field).label} differs between the devices${fieldSpec(field).secret ? '' : ` (${JSON.stringify(redactValue(field, a[field]))} and ${JSON.stringify(redactValue(field, b[field]))})`}`)
   }
   return problems
 }

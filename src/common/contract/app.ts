@@ -6,6 +6,8 @@ export const AppInfoSchema = z.object({
   /** Where the backend runs: inside Electron, or behind the browser host. */
   host: z.enum(['electron', 'browser']),
   platform: z.string(),
+  /** Where passwords entered in the UI are kept: encrypted by the OS keychain, or in memory for this run only (and why). */
+  secrets: z.object({ storage: z.enum(['os-encrypted', 'memory']), reason: z.string().optional() }),
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

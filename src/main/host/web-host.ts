@@ -1,34 +1,31 @@
 // The browser host: serves the built renderer over HTTP and the backend over a
-// WebSocket, both on 127.0.0.1 only. Every WebSocket must present the per-run token
-// and come from a page of this same origin, so no other local page can drive it.
+// WebSocket, both on 127.0.0.1 only. Every request must name the host as 127.0.0.1 or
+// localhost (no DNS rebinding); every WebSocket must present the per-run token and come
+// from a page of this host, so no other local page or web site can drive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { Emitter } from '../../common/event'
-import { DisposableStore, toDisposable } from '../../common/lifecycle'
+import type { IDisposable } from '../../common/lifecycle'
 import type { MessageProtocol } from '../../common/rpc/protocol'
 import { RpcServer } from '../../common/rpc/server'
 import type { Backend } from '../backend'
+import { browserHostContentSecurityPolicy, withMetaPolicy } from '../security'
+import { allowedOrigins, checkedHost } from './allowed-hosts'
+import { serveStatic } from './static-files'
 
 export const WS_PATH = '/rpc'
 /** A frame larger than this is refused: the largest message is a dropped firmware bundle. */
 export const MAX_WS_MESSAGE_BYTES = 64 * 1024 * 1024
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
+/**
+ * Open WebSockets at most. A technician uses one or two tabs, and a reload opens the new
+ * socket before the old one has closed; 16 leaves room for that while bounding what
+ * a runaway page can hold (each socket may buffer a frame of up to 64 MiB).
+ */
+export const MAX_CONNECTIONS = 16
 
 export interface WebHostOptions {
   backend: Backend
@@ -42,24 +39,41 @@ export interface WebHost {
   readonly url: string
   readonly port: number
   readonly token: string
+  /** Open WebSockets, each with its RpcServer. */
+  readonly connectionCount: number
   close(): Promise<void>
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const store = new DisposableStore()
+  const connections = new Set<IDisposable>()
   const root = path.resolve(options.rendererDir)
+  let port = 0
 
-  const server = http.createServer((req, res) => void serveStatic(root, req, res))
+  const server = http.createServer((req, res) => {
+    const host = checkedHost(req.headers.host, port)
+    if (!host) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(wrongHostMessage(port))
+      return
+    }
+    const policy = browserHostContentSecurityPolicy(host)
+    const headers = { 'content-security-policy': policy, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }
+    serveStatic(root, req, res, { headers, rewriteHtml: (html) => withMetaPolicy(html, policy) }).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end()
+      else res.destroy()
+    })
+  })
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const origin = req.headers.origin
-    const expectedOrigin = `http://${req.headers.host ?? ''}`
-    if (url.pathname !== WS_PATH || !sameToken(url.searchParams.get('token'), token) || (origin !== undefined && origin !== expectedOrigin)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-      return
+    if (!checkedHost(req.headers.host, port)) return refuse(socket, 421, 'Misdirected Request', wrongHostMessage(port))
+    if (url.pathname !== WS_PATH || !sameToken(url.searchParams.get('token'), token) || (origin !== undefined && !allowedOrigins(port).has(origin))) {
+      return refuse(socket, 403, 'Forbidden', 'open PairKit from the address it printed (with its token)')
+    }
+    if (connections.size >= MAX_CONNECTIONS) {
+      return refuse(socket, 503, 'Service Unavailable', `PairKit is already open in ${MAX_CONNECTIONS} tabs or windows; close one and reload`)
     }
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws))
   })
@@ -73,11 +87,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       onMessage: onMessage.event,
     }
     const rpc = new RpcServer(protocol, options.backend.handlers, options.backend.onEvent)
-    const connection = store.add(toDisposable(() => {
-      rpc.dispose()
-      onMessage.dispose()
-      ws.terminate()
-    }))
+    let open = true
+    const connection: IDisposable = {
+      dispose() {
+        if (!open) return
+        open = false
+        connections.delete(connection)
+        rpc.dispose()
+        onMessage.dispose()
+        ws.terminate()
+      },
+    }
+    connections.add(connection)
     ws.on('message', (data, isBinary) => {
       let message: unknown
       try {
@@ -95,18 +116,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    get connectionCount() {
+      return connections.size
+    },
     async close() {
-      store.dispose()
+      for (const connection of [...connections]) connection.dispose()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
+      await closed
     },
   }
+}
+
+function wrongHostMessage(port: number): string {
+  return `PairKit answers only at http://127.0.0.1:${port}/ or http://localhost:${port}/`
+}
+
+function refuse(socket: Duplex, status: number, reason: string, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`)
 }
 
 function sameToken(given: string | null, expected: string): boolean {
@@ -114,38 +147,4 @@ function sameToken(given: string | null, expected: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
-}
-
-async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405).end()
-    return
-  }
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-  let relative: string
-  try {
-    relative = decodeURIComponent(url.pathname)
-  } catch {
-    res.writeHead(400).end()
-    return
-  }
-  if (relative.endsWith('/')) relative += 'index.html'
-  const file = path.resolve(root, '.' + path.posix.normalize(relative))
-  if (!file.startsWith(root + path.sep)) {
-    res.writeHead(403).end()
-    return
-  }
-  const info = await stat(file).catch(() => undefined)
-  if (!info?.isFile()) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
-    return
-  }
-  res.writeHead(200, {
-    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-cache',
-  })
-  if (req.method === 'HEAD') res.end()
-  else createReadStream(file).pipe(res)
 }

@@ -1,6 +1,7 @@
 // Pair provisioning and read-back for the UI. Configurations are kept without their
-// secrets; the secrets go to the SecretStore (OS-encrypted on the desktop, memory in the
-// browser host) and are put back only to build a device's NVS image.
+// secrets — passwords blank, a password in the signalling URI masked; the secrets go to the
+// SecretStore (OS-encrypted on the desktop, memory in the browser host) and are put back
+// only to build a device's NVS image.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -11,11 +12,15 @@ import {
   DEFAULT_NVS_SIZE,
   diffConfig,
   formatConfig,
+  hasUrlPassword,
+  maskUrlPassword,
   pairingProblems,
   provisionPair,
   redactConfig,
   redactDifferences,
   SECRET_FIELDS,
+  URI_FIELDS,
+  type ConfigField,
   type DeviceConfig,
 } from '../../common/config'
 import type { PairSummary, ReadBack, RequestInput, ShownConfig, ShownDifference } from '../../common/contract'
@@ -27,7 +32,7 @@ type Side = 'a' | 'b'
 interface PairRecord {
   pairId: string
   createdAt: number
-  /** Secret fields are blank here; their values live in the SecretStore. */
+  /** Secret fields are blank here and URI passwords masked; their values live in the SecretStore. */
   a: DeviceConfig
   b: DeviceConfig
 }
@@ -40,7 +45,12 @@ export class ConfigService {
     /** Where pair records (without secrets) persist; undefined keeps them in memory. */
     private readonly dataDir?: string,
   ) {
-    for (const record of this.load()) this.pairs.set(record.pairId, record)
+    let moved = false
+    for (const record of this.load()) {
+      moved = this.moveUriPasswords(record) || moved
+      this.pairs.set(record.pairId, record)
+    }
+    if (moved) this.save()
   }
 
   pair(input: RequestInput<'config.pair'>): PairSummary {
@@ -127,21 +137,46 @@ export class ConfigService {
       this.secrets.set(secretId(pairId, side, field), String(config[field]))
       ;(kept as Record<string, unknown>)[field] = ''
     }
+    for (const field of URI_FIELDS) {
+      const uri = String(config[field])
+      if (!hasUrlPassword(uri)) continue
+      this.secrets.set(secretId(pairId, side, field), uri)
+      ;(kept as Record<string, unknown>)[field] = maskUrlPassword(uri)
+    }
     return kept
+  }
+
+  /** Records saved before URI passwords were kept apart: the URI goes to the SecretStore, the record keeps it masked. */
+  private moveUriPasswords(record: PairRecord): boolean {
+    let moved = false
+    for (const side of ['a', 'b'] as const) {
+      for (const field of URI_FIELDS) {
+        const uri = record[side]?.[field]
+        if (typeof uri !== 'string' || !hasUrlPassword(uri) || maskUrlPassword(uri) === uri) continue
+        this.secrets.set(secretId(record.pairId, side, field), uri)
+        ;(record[side] as unknown as Record<string, unknown>)[field] = maskUrlPassword(uri)
+        moved = true
+      }
+    }
+    return moved
   }
 
   private withSecrets(record: PairRecord, side: Side): DeviceConfig {
     const config = { ...record[side] }
-    for (const field of SECRET_FIELDS) {
-      const value = this.secrets.get(secretId(record.pairId, side, field))
-      if (value === undefined) {
-        throw new PairKitError('NOT_FOUND', `the ${field === 'turnPassword' ? 'TURN' : 'Wi-Fi'} passwords of pair ${record.pairId} are not stored on this computer`, {
-          hint: 'The browser host keeps passwords only while it runs; create the pair again.',
-        })
-      }
-      ;(config as Record<string, unknown>)[field] = value
+    for (const field of SECRET_FIELDS) (config as Record<string, unknown>)[field] = this.storedSecret(record.pairId, side, field)
+    for (const field of URI_FIELDS) {
+      if (hasUrlPassword(String(config[field]))) (config as Record<string, unknown>)[field] = this.storedSecret(record.pairId, side, field)
     }
     return config
+  }
+
+  private storedSecret(pairId: string, side: Side, field: ConfigField): string {
+    const value = this.secrets.get(secretId(pairId, side, field))
+    if (value !== undefined) return value
+    const what = field === 'turnPassword' ? 'TURN password' : URI_FIELDS.includes(field) ? 'signalling broker password' : 'Wi-Fi passwords'
+    throw new PairKitError('NOT_FOUND', `the ${what} of pair ${pairId} ${what.endsWith('s') ? 'are' : 'is'} not stored on this computer`, {
+      hint: 'Passwords kept in memory only are gone once PairKit closes; create the pair again.',
+    })
   }
 
   private summary(record: PairRecord): PairSummary {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -77,5 +77,40 @@ describe('pairkit config show', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).toMatch(/no bridge settings/)
     expect(result.stdout).toMatch(/mystationssid/)
+  })
+})
+
+describe('files and output that hold passwords', () => {
+  const mode = (name: string) => statSync(outFile(name)).mode & 0o777
+
+  it('writes the NVS images, and the JSON files with --show-secrets, readable by their owner only', async () => {
+    // Files left by an earlier run with wider permissions are replaced, not rewritten in place.
+    mkdirSync(path.join(dir, 'out'))
+    for (const name of ['a.json', 'a-nvs.bin']) {
+      writeFileSync(outFile(name), 'old')
+      chmodSync(outFile(name), 0o644)
+    }
+    expect((await runPairkit(pairArgs())).code).toBe(0)
+    expect([mode('a-nvs.bin'), mode('b-nvs.bin')]).toEqual([0o600, 0o600])
+    expect((await runPairkit(pairArgs('--show-secrets'))).code).toBe(0)
+    expect([mode('a.json'), mode('b.json'), mode('a-nvs.bin'), mode('b-nvs.bin')]).toEqual([0o600, 0o600, 0o600, 0o600])
+  })
+
+  it('masks a password in the signalling URI in the JSON files and in config show, and still matches --intended', async () => {
+    const uri = 'mqtt://tech:broker-secret-4@broker.example.net'
+    writeFileSync(path.join(dir, 'A.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(dir, 'A.json'), 'utf8')), signallingUri: uri }))
+    await runPairkit(pairArgs())
+    expect(readFileSync(outFile('a.json'), 'utf8')).toContain('mqtt://tech:***@broker.example.net')
+    expect(readFileSync(outFile('a.json'), 'utf8') + readFileSync(outFile('b.json'), 'utf8')).not.toContain('broker-secret-4')
+    expect(configFromNvsImage(new Uint8Array(readFileSync(outFile('b-nvs.bin')))).config.signallingUri).toBe(uri)
+    for (const extra of [[], ['--json']]) {
+      const result = await runPairkit(['config', 'show', outFile('a-nvs.bin'), '--intended', outFile('a.json'), ...extra])
+      expect(result.code).toBe(0)
+      expect(result.stdout + result.stderr).not.toContain('broker-secret-4')
+      expect(result.stdout).toContain('mqtt://tech:***@broker.example.net')
+    }
+    const differing = await runPairkit(['config', 'show', outFile('b-nvs.bin'), '--intended', outFile('a.json')])
+    expect(differing.stdout + differing.stderr).not.toContain('broker-secret-4')
+    expect((await runPairkit(['config', 'show', outFile('a-nvs.bin'), '--show-secrets'])).stdout).toContain(uri)
   })
 })

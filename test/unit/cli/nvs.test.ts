@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -58,5 +58,55 @@ describe('pairkit nvs dump', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/header CRC mismatch/)
     expect(result.stdout).toMatch(/i8key/)
+  })
+})
+
+describe('pairkit nvs dump and generate with passwords', () => {
+  const passwords = { sta_pass: 'wifi-secret-1', ap_pass: 'iot-secret-22', turn_pass: 'turn-secret-3' }
+  const hex = (text: string) => Buffer.from(text).toString('hex')
+  async function imageWithPasswords(): Promise<string> {
+    const csv = path.join(dir, 'bridge.csv')
+    writeFileSync(
+      csv,
+      [
+        'key,type,encoding,value',
+        'smqtt,namespace,,',
+        'sta_ssid,data,string,Farm',
+        ...Object.entries(passwords).map(([key, value]) => `${key},data,string,${value}`),
+        'signal_uri,data,string,mqtt://tech:broker-secret-4@broker.example.net',
+        'other,namespace,,',
+        `sta_pass,data,hex2bin,${hex('blob-secret-5')}`,
+        '',
+      ].join('\n'),
+    )
+    const image = path.join(dir, 'bridge-nvs.bin')
+    expect((await runPairkit(['nvs', 'generate', csv, image, '0x3000'])).code).toBe(0)
+    return image
+  }
+  const secrets = [...Object.values(passwords), 'broker-secret-4', 'blob-secret-5']
+
+  it('writes the image readable by its owner only', async () => {
+    const image = await imageWithPasswords()
+    expect(statSync(image).mode & 0o777).toBe(0o600)
+  })
+
+  it('hides sta_pass, ap_pass and turn_pass, and the signalling URI password, unless --show-secrets', async () => {
+    const image = await imageWithPasswords()
+    for (const args of [[], ['--json']]) {
+      const result = await runPairkit(['nvs', 'dump', image, ...args])
+      expect(result.code).toBe(0)
+      const text = result.stdout + result.stderr
+      for (const secret of secrets) {
+        expect(text).not.toContain(secret)
+        expect(text).not.toContain(hex(secret))
+      }
+      expect(text).toContain('Farm')
+      expect(text).toContain('mqtt://tech:***@broker.example.net')
+    }
+    const json = JSON.parse((await runPairkit(['nvs', 'dump', image, '--json'])).stdout) as { namespace: string; key: string; type: string; value: unknown }[]
+    expect(json.find((entry) => entry.key === 'sta_pass' && entry.namespace === 'smqtt')).toEqual({ namespace: 'smqtt', key: 'sta_pass', type: 'string', value: '••••' })
+    expect(json.find((entry) => entry.key === 'sta_pass' && entry.namespace === 'other')).toMatchObject({ type: 'blob', value: '••••' })
+    const shown = await runPairkit(['nvs', 'dump', image, '--show-secrets'])
+    for (const secret of [...Object.values(passwords), 'broker-secret-4', hex('blob-secret-5')]) expect(shown.stdout).toContain(secret)
   })
 })

@@ -16,14 +16,24 @@ describe('Electron entry', () => {
     expect(entry).not.toMatch(/webSecurity:\s*false|allowRunningInsecureContent|enableRemoteModule/)
     expect(entry).toMatch(/app\.enableSandbox\(\)/)
     expect(entry).toMatch(/Content-Security-Policy/)
-    expect(entry).toMatch(/setPermissionRequestHandler/)
-    expect(entry).toMatch(/setWindowOpenHandler/)
-    expect(entry).toMatch(/will-navigate/)
+    expect(entry).toMatch(/setPermissionRequestHandler\(denyPermissionRequest\)/)
+    expect(entry).toMatch(/setPermissionCheckHandler\(denyPermissionCheck\)/)
+    expect(entry).toMatch(/if \(mayOpenExternally\(url\)\) void shell\.openExternal\(url\)/)
+    expect(entry.match(/shell\.openExternal\(/g)).toHaveLength(1)
+    expect(entry).toMatch(/will-navigate', \(event, url\) => \{\s*if \(!isRendererPage\(url, rendererIndex\)\) event\.preventDefault\(\)/)
   })
 
   it('wires the whole contract through one IPC channel, checking the sender', () => {
     expect(entry.match(/ipcMain\.(on|handle)\(/g)).toHaveLength(1)
-    expect(entry).toMatch(/senderFrame\?\.url !== rendererUrl/)
+    expect(entry).toMatch(/if \(!isRendererPage\(event\.senderFrame\?\.url, rendererIndex\)\) return/)
+    // The page's address is never pasted together from its path (a # or ? in it would cut it short).
+    expect(entry).not.toMatch(/`file:\/\/\$\{/)
+  })
+
+  it('keeps passwords on disk only when the keychain really encrypts them', () => {
+    expect(entry).toMatch(/chooseSecretStorage\(\{[^}]*linuxBackend: process\.platform === 'linux' \? safeStorage\.getSelectedStorageBackend\(\)/s)
+    expect(entry).toMatch(/storage\.mode === 'os-encrypted'\s*\? new EncryptedFileSecretStore/)
+    expect(entry).toMatch(/secretStorageReason: storage\.mode === 'memory' \? storage\.reason/)
   })
 
   it('keeps the preload to one narrow pipe', () => {

@@ -2,6 +2,7 @@
 import { Emitter } from '../../../common/event'
 import { RpcClient } from '../../../common/rpc/client'
 import type { PairKitBridge } from '../../../common/rpc/window-bridge'
+import { takeSessionToken } from './session-token'
 import { createWebSocketBridge } from './websocket-bridge'
 
 let client: RpcClient | undefined
@@ -9,7 +10,7 @@ let client: RpcClient | undefined
 export function connectBackend(): RpcClient {
   if (client) return client
   if (!window.pairkit) {
-    const bridge = createWebSocketBridge(window.location)
+    const bridge = createWebSocketBridge(window.location, takeSessionToken(window.location, window.history, sessionStorageOrUndefined()))
     bridge.onClose(() => client?.dispose())
     window.pairkit = bridge
   }
@@ -20,6 +21,15 @@ export function connectBackend(): RpcClient {
 export function useBackend(): RpcClient {
   if (!client) throw new Error('connectBackend() must run before the app mounts')
   return client
+}
+
+/** Reading window.sessionStorage itself throws where storage is disabled. */
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage
+  } catch {
+    return undefined
+  }
 }
 
 function toProtocol(bridge: PairKitBridge) {

@@ -1,5 +1,6 @@
 // In a browser, window.pairkit is this: the same message pipe as the preload's, carried
-// over the browser host's WebSocket. The token comes from the URL the host printed.
+// over the browser host's WebSocket. The token comes from the URL the host printed
+// (then from the tab's sessionStorage: see session-token.ts).
 import type { PairKitBridge } from '../../../common/rpc/window-bridge'
 
 export const WS_PATH = '/rpc'
@@ -10,8 +11,7 @@ export interface WebSocketBridge extends PairKitBridge {
   onClose(listener: (reason: string) => void): void
 }
 
-export function createWebSocketBridge(location: Location): WebSocketBridge {
-  const token = new URLSearchParams(location.search).get('token') ?? ''
+export function createWebSocketBridge(location: Location, token: string): WebSocketBridge {
   const socket = new WebSocket(`ws://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`)
   const listeners = new Set<(message: unknown) => void>()
   const closeListeners = new Set<(reason: string) => void>()

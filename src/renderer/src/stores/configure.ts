@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import { base64ToBytes, bytesToBase64 } from '../../../common/base64'
 import { checkConfig, defaultConfig, SHARED_FIELDS, SITE_FIELDS, type ConfigField, type DeviceConfig } from '../../../common/config'
-import type { PairSummary, ReadBack } from '../../../common/contract'
+import type { AppInfo, PairSummary, ReadBack } from '../../../common/contract'
 import { useBackend } from '../api/client'
 import { errorView, type ErrorView } from '../data/error-view'
 import { saveDownload } from '../data/download'
@@ -27,6 +27,8 @@ export const useConfigureStore = defineStore('configure', () => {
   const error = ref<ErrorView>()
   const readBack = ref<ReadBack>()
   const readBackFile = ref<string>()
+  /** Whether passwords entered here survive a restart (the backend says where it keeps them). */
+  const secretStorage = ref<AppInfo['secrets']>()
 
   /** Live validation: each site as the device would run it, problems by field. */
   function problemsFor(site: SiteForm, role: 1 | 2): Partial<Record<ConfigField, string>> {
@@ -42,6 +44,7 @@ export const useConfigureStore = defineStore('configure', () => {
 
   async function refresh(): Promise<void> {
     pairs.value = await useBackend().request('config.pairs', {})
+    secretStorage.value ??= (await useBackend().request('app.info', {})).secrets
   }
 
   async function createPair(): Promise<PairSummary | undefined> {
@@ -94,5 +97,5 @@ export const useConfigureStore = defineStore('configure', () => {
     }
   }
 
-  return { siteA, siteB, shared, pairs, busy, error, problemsA, problemsB, ready, readBack, readBackFile, refresh, createPair, downloadNvs, exportPair, readBackImage }
+  return { siteA, siteB, shared, pairs, busy, error, problemsA, problemsB, ready, readBack, readBackFile, secretStorage, refresh, createPair, downloadNvs, exportPair, readBackImage }
 })
