@@ -12,37 +12,25 @@
 // authorizePublish leave the packet to aedes, which answers as it always does.
 import type { Aedes, Client } from 'aedes'
 import { readQos0Publish, type Qos0PublishFrame } from '../../common/mqtt/qos0-publish'
+import { aedesClientParser, aedesMaxTopicLevels, refreshAedesKeepalive } from './dependency-internals'
 
 /** Gets a PUBLISH read here; false when aedes must handle it after all (nothing done yet). */
 export type TakeQos0Publish = (client: Client, topic: string, payload: Buffer) => boolean
 
-/** aedes's per-client parser (mqtt-packet) and the internals this reads, shape checked. */
-interface ClientInternals {
-  _parser?: { parse?: unknown; _list?: { length?: unknown }; _stateCounter?: unknown; error?: unknown; settings?: { protocolVersion?: unknown } }
-  _keepaliveInterval?: unknown
-  _keepaliveTimer?: { refresh?: unknown }
-  version?: unknown
-}
-
-type Parse = (chunk: Buffer) => number
-
+/** Only for a broker whose internals checkInternals() found as expected (see dependency-internals.ts). */
 export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, take: TakeQos0Publish): void {
   const defaultAuthorizePublish = aedes.authorizePublish
+  const maxTopicLevels = aedesMaxTopicLevels(aedes)
   const frame: Qos0PublishFrame = { topicStart: 0, topicEnd: 0, end: 0 }
   aedes.on('clientReady', (client) => {
     if (client.id === skipClientId) return
-    const internals = client as unknown as ClientInternals
-    const parser = internals._parser
-    // mqtt-packet's state: the parser is between packets when its buffer list is empty and it
-    // waits for a header (state 0). If a future version looks different, aedes parses everything.
-    if (!parser || typeof parser.parse !== 'function' || typeof parser._list?.length !== 'number' || parser._stateCounter !== 0) return
-    if (internals.version !== 3 && internals.version !== 4) return
-    const parse = (parser.parse as Parse).bind(parser)
-    const list = parser._list as { length: number }
-    const betweenPackets = () => list.length === 0 && parser._stateCounter === 0 && !parser.error
-    const maxTopicLevels = (aedes as unknown as { maxTopicLevels?: unknown }).maxTopicLevels
-    parser.parse = (chunk: Buffer): number => {
-      if (!client.connected || !betweenPackets() || aedes.authorizePublish !== defaultAuthorizePublish || !Buffer.isBuffer(chunk)) return parse(chunk)
+    // MQTT 3.1 and 3.1.1 only: an MQTT 5 PUBLISH carries properties.
+    if (client.version !== 3 && client.version !== 4) return
+    const parser = aedesClientParser(client)
+    if (!parser) return
+    const { parse } = parser
+    parser.replaceParse((chunk: Buffer): number => {
+      if (!client.connected || !parser.idle() || aedes.authorizePublish !== defaultAuthorizePublish || !Buffer.isBuffer(chunk)) return parse(chunk)
       let at = 0
       while (at < chunk.length && readQos0Publish(chunk, at, frame)) {
         const topic = chunk.toString('utf8', frame.topicStart, frame.topicEnd)
@@ -50,10 +38,10 @@ export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, take: 
         if (!take(client, topic, chunk.subarray(frame.topicEnd, frame.end))) break
         at = frame.end
       }
-      if (at > 0) refreshKeepalive(internals)
+      if (at > 0) refreshAedesKeepalive(client)
       if (at === chunk.length) return 0
       return parse(at === 0 ? chunk : chunk.subarray(at))
-    }
+    })
   })
 }
 
@@ -62,7 +50,7 @@ export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, take: 
  * a "$" topic (its own rules), at most maxTopicLevels levels, valid UTF-8 (no U+FFFD from a bad
  * sequence: aedes would see the same replacement, but leave such oddities to it).
  */
-function isPlainPublishTopic(topic: string, maxTopicLevels: unknown): boolean {
+function isPlainPublishTopic(topic: string, maxTopicLevels: number | undefined): boolean {
   if (topic.length === 0 || topic.charCodeAt(0) === 36 /* $ */) return false
   let levels = 1
   for (let i = 0; i < topic.length; i++) {
@@ -70,11 +58,5 @@ function isPlainPublishTopic(topic: string, maxTopicLevels: unknown): boolean {
     if (code === 47 /* / */) levels++
     else if (code === 35 /* # */ || code === 43 /* + */ || code === 0xfffd) return false
   }
-  return typeof maxTopicLevels !== 'number' || levels <= maxTopicLevels
-}
-
-/** What aedes does for every packet it handles: the client is alive. */
-function refreshKeepalive(internals: ClientInternals): void {
-  const timer = internals._keepaliveTimer
-  if (typeof internals._keepaliveInterval === 'number' && internals._keepaliveInterval > 0 && typeof timer?.refresh === 'function') (timer.refresh as () => void).call(timer)
+  return maxTopicLevels === undefined || levels <= maxTopicLevels
 }
