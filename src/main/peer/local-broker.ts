@@ -133,7 +133,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       )
     : undefined
   if (fanout) {
-    readLocalQos0Directly(aedes, SERVERLESS.LOCAL_CLIENT_ID, (client, topic, payload) => {
+    readLocalQos0Directly(aedes, SERVERLESS.LOCAL_CLIENT_ID, MAX_PACKET_BYTES, (client, topic, payload) => {
       if (!fanout.deliver(topic, payload)) return false
       fromLocalClient({ clientId: client.id, topic, payload, qos: 0, retain: false })
       return true
