@@ -39,18 +39,21 @@ export interface InternalsCheck {
 
 let checked: Promise<InternalsCheck> | undefined
 
+type Versions = Record<keyof typeof WRITTEN_AGAINST, string>
+
 /** Checks versions and shapes once per process; later calls get the same answer. */
 export function checkInternals(): Promise<InternalsCheck> {
-  checked ??= runChecks()
+  checked ??= checkInternalsAgainst(WRITTEN_AGAINST)
   return checked
 }
 
-async function runChecks(): Promise<InternalsCheck> {
+/** The check itself, against the given versions (WRITTEN_AGAINST but in its own test). */
+export async function checkInternalsAgainst(expected: Versions): Promise<InternalsCheck> {
   const warnings: InternalsCheck['warnings'] = []
-  const versionProblem = (names: (keyof typeof WRITTEN_AGAINST)[]): string | undefined => {
-    const found = installedVersions()
-    const wrong = names.filter((name) => found[name] !== WRITTEN_AGAINST[name])
-    return wrong.length === 0 ? undefined : wrong.map((name) => `${name} ${found[name] ?? '(version unreadable)'} is installed, the fast path was written for ${WRITTEN_AGAINST[name]}`).join('; ')
+  const found = installedVersions()
+  const versionProblem = (names: (keyof Versions)[]): string | undefined => {
+    const wrong = names.filter((name) => found[name] !== expected[name])
+    return wrong.length === 0 ? undefined : wrong.map((name) => `${name} ${found[name] ?? '(version unreadable)'} is installed, the fast path was written for ${expected[name]}`).join('; ')
   }
   const brokerProblem = versionProblem(['aedes', 'mqtt-packet']) ?? (await aedesShapeProblem())
   if (brokerProblem) warnings.push({ path: 'broker', message: `The embedded broker runs plain aedes (slower; every delivery through aedes): ${brokerProblem}. Run "npm ci" to install the pinned versions.` })
@@ -61,8 +64,8 @@ async function runChecks(): Promise<InternalsCheck> {
   return { broker: !brokerProblem, ice: !iceProblem, udpLookup: !udpLookupProblem, warnings }
 }
 
-function installedVersions(): Partial<Record<keyof typeof WRITTEN_AGAINST, string>> {
-  const found: Partial<Record<keyof typeof WRITTEN_AGAINST, string>> = {}
+function installedVersions(): Partial<Versions> {
+  const found: Partial<Versions> = {}
   try {
     const require = createRequire(import.meta.url)
     // aedes's "exports" hides its package.json; its entry point sits next to it.
