@@ -55,13 +55,22 @@ export async function checkInternalsAgainst(expected: Versions): Promise<Interna
     const wrong = names.filter((name) => found[name] !== expected[name])
     return wrong.length === 0 ? undefined : wrong.map((name) => `${name} ${found[name] ?? '(version unreadable)'} is installed, the fast path was written for ${expected[name]}`).join('; ')
   }
-  const brokerProblem = versionProblem(['aedes', 'mqtt-packet']) ?? (await aedesShapeProblem())
+  const brokerProblem = versionProblem(['aedes', 'mqtt-packet']) ?? (await probe(aedesShapeProblem))
   if (brokerProblem) warnings.push({ path: 'broker', message: `The embedded broker runs plain aedes (slower; every delivery through aedes): ${brokerProblem}. Run "npm ci" to install the pinned versions.` })
-  const iceProblem = versionProblem(['werift-ice']) ?? weriftShapeProblem()
+  const iceProblem = versionProblem(['werift-ice']) ?? (await probe(weriftShapeProblem))
   if (iceProblem) warnings.push({ path: 'ice', message: `ICE data goes through werift's own send and receive (slower), and datagrams from addresses other than the selected pair's are no longer told apart: ${iceProblem}. Run "npm ci" to install the pinned versions.` })
-  const udpLookupProblem = dgramShapeProblem()
+  const udpLookupProblem = await probe(dgramShapeProblem)
   if (udpLookupProblem) warnings.push({ path: 'udpLookup', message: `UDP sends look up their address through dns.lookup (about 1 µs more per message): ${udpLookupProblem}.` })
   return { broker: !brokerProblem, ice: !iceProblem, udpLookup: !udpLookupProblem, warnings }
+}
+
+/** A probe that throws has found a problem too: the plain path is taken, never a failed start. */
+async function probe(look: () => string | undefined | Promise<string | undefined>): Promise<string | undefined> {
+  try {
+    return await look()
+  } catch (error) {
+    return `looking at it failed (${error instanceof Error ? error.message : String(error)})`
+  }
 }
 
 function installedVersions(): Partial<Versions> {
