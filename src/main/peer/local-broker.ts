@@ -3,11 +3,12 @@
 // client and republishes what comes from the peer at QoS 0 without retain (reference §2.4).
 //
 // The embedded broker's delivery paths (also in docs/ARCHITECTURE.md):
+// - Every byte a client sends passes the packet-size guard (packet-size-guard.ts) first.
 // - A local client's PUBLISH reaches the bridge through one door, fromLocalClient(). Its plain
 //   QoS 0 PUBLISHes are read from the connection ahead of aedes's parser (qos0-ingress.ts),
 //   written to the local subscribers by the fan-out (qos0-fanout.ts) and handed to that door;
-//   every other PUBLISH (QoS 1 and 2, retained, "$" topics, wills, packets aedes parses) takes
-//   aedes's own path, and aedes's 'publish' event hands it to the same door.
+//   every other PUBLISH (QoS 1 and 2, retained, "$" topics, wills, the re-publisher's, those of
+//   MQTT 5 clients) takes aedes's own path, and aedes's 'publish' event hands it to the door.
 // - A message from the peer is written to the local subscribers by the fan-out; "$" topics
 //   go through aedes.publish, at most MAX_REPUBLISHES_IN_AEDES at a time.
 // - With `plain` (or when checkInternals() finds aedes or mqtt-packet not as expected) there is
