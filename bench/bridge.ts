@@ -1,6 +1,8 @@
 // `npm run bench:bridge`: messages/s and latency through the PairKit serverless bridge on
 // loopback, side by side with what users set up today: two mosquitto brokers joined by
 // mosquitto's own bridge over TCP. QoS 0, 64-byte and 1-KiB payloads. Not a timed test.
+// PairKit runs twice: with the embedded brokers' fast paths (the default) and with
+// --plain-broker (aedes alone), so the cost of the simpler path is visible beside the target.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { type Socket } from 'node:net'
@@ -41,8 +43,8 @@ const WINDOW = Number(process.env.BENCH_WINDOW ?? 64)
 const SIZES = (process.env.BENCH_SIZES ?? '64,1024').split(',').map(Number)
 /** Extra node flags for the PairKit peers, e.g. BENCH_PEER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const PEER_NODE_ARGS = (process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)
-/** "pairkit" or "mosquitto" runs one side only (for profiling); both by default. */
-const ONLY = process.env.BENCH_ONLY
+/** Some of "pairkit", "plain" (PairKit with --plain-broker) and "mosquitto", comma-separated; all by default. */
+const ONLY = process.env.BENCH_ONLY?.split(',')
 
 interface Setup {
   name: string
@@ -92,13 +94,17 @@ async function stopChildren(): Promise<void> {
 }
 
 
+const PAIRKIT = 'PairKit (ICE/UDP, datagram wrap)'
+const PAIRKIT_PLAIN = 'PairKit --plain-broker'
+const MOSQUITTO = 'mosquitto bridge (TCP)'
+
 /** Each peer is its own `pairkit peer` process, as in the field (and as each mosquitto is). */
-async function pairkitSetup(): Promise<Setup> {
+async function pairkitSetup(plainBroker: boolean): Promise<Setup> {
   const signalling = await startEmbeddedBroker({ port: 0 })
   const prefix = `/bench/pairkit_${process.pid}_`
   const ports = [await freePort(), await freePort()]
   const linked = ports.map((port, index) => {
-    const child = spawn(process.execPath, [...PEER_NODE_ARGS, path.join(repoRoot, 'bin/pairkit.js'), 'peer', '--role', String(index + 1), '--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--broker-port', String(port), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...PEER_NODE_ARGS, path.join(repoRoot, 'bin/pairkit.js'), 'peer', '--role', String(index + 1), '--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--broker-port', String(port), ...(plainBroker ? ['--plain-broker'] : []), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] })
     children.add(child)
     return new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -109,7 +115,7 @@ async function pairkitSetup(): Promise<Setup> {
   })
   await Promise.race([Promise.all(linked), sleep(30_000).then(() => Promise.reject(new Error('the PairKit peers did not link within 30 s')))])
   return {
-    name: 'PairKit (ICE/UDP, datagram wrap)',
+    name: plainBroker ? PAIRKIT_PLAIN : PAIRKIT,
     a: `mqtt://127.0.0.1:${ports[0]}`,
     b: `mqtt://127.0.0.1:${ports[1]}`,
     pids: [...children].map((child) => child.pid ?? 0),
@@ -140,7 +146,7 @@ async function mosquittoSetup(): Promise<Setup> {
   const b = `mqtt://127.0.0.1:${portB}`
   await waitForCrossing(a, b)
   return {
-    name: 'mosquitto bridge (TCP)',
+    name: MOSQUITTO,
     a,
     b,
     pids,
@@ -304,7 +310,12 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 async function main(): Promise<void> {
   console.log(`bench:bridge — QoS 0 on loopback, ${MESSAGES} messages per throughput run after ${WARMUP} untimed (window ${WINDOW}), ${LATENCY_SAMPLES} latency samples, ${ROUNDS} round(s), clients: ${CLIENT_KINDS.join(', ')}`)
   const results: Result[] = []
-  const makers = [pairkitSetup, mosquittoSetup].filter((make) => !ONLY || make.name.toLowerCase().startsWith(ONLY))
+  const setups = [
+    { key: 'pairkit', make: () => pairkitSetup(false) },
+    { key: 'plain', make: () => pairkitSetup(true) },
+    { key: 'mosquitto', make: mosquittoSetup },
+  ]
+  const makers = setups.filter(({ key }) => !ONLY || ONLY.includes(key)).map(({ make }) => make)
   // On a shared machine the load of other programs comes and goes: the setups take turns, in
   // alternating order, so a busy spell does not fall on one side only; medians are compared.
   for (let round = 1; round <= ROUNDS; round++) {
@@ -339,12 +350,19 @@ async function main(): Promise<void> {
   console.log('')
   for (const clients of CLIENT_KINDS) {
     for (const size of SIZES) {
-      const ours = medians.find((r) => r.clients === clients && r.size === size && r.setup.startsWith('PairKit'))
-      const theirs = medians.find((r) => r.clients === clients && r.size === size && r.setup.startsWith('mosquitto'))
-      if (!ours || !theirs) continue
-      const rateOk = ours.rate >= theirs.rate
-      const latencyOk = ours.p50 <= theirs.p50 + 1
-      console.log(`${size} B, clients ${clients === 'nodelay' ? 'without' : 'with'} Nagle: throughput ${rateOk ? 'meets' : 'misses'} the target (≥ mosquitto bridge; PairKit/mosquitto ${(ours.rate / theirs.rate).toFixed(2)}), p50 ${latencyOk ? 'meets' : 'misses'} the target (within 1 ms of it)`)
+      const median = (setup: string) => medians.find((r) => r.clients === clients && r.size === size && r.setup === setup)
+      const [ours, plain, theirs] = [median(PAIRKIT), median(PAIRKIT_PLAIN), median(MOSQUITTO)]
+      const label = `${size} B, clients ${clients === 'nodelay' ? 'without' : 'with'} Nagle`
+      if (ours && theirs) {
+        const rateOk = ours.rate >= theirs.rate
+        const latencyOk = ours.p50 <= theirs.p50 + 1
+        console.log(`${label}: throughput ${rateOk ? 'meets' : 'misses'} the target (≥ mosquitto bridge; PairKit/mosquitto ${(ours.rate / theirs.rate).toFixed(2)}), p50 ${latencyOk ? 'meets' : 'misses'} the target (within 1 ms of it)`)
+      }
+      // The target is the fast path's; the plain broker's figures show what the fast paths buy.
+      if (plain) {
+        const against = [ours ? `fast paths/plain ${(ours.rate / plain.rate).toFixed(2)}` : '', theirs ? `plain/mosquitto ${(plain.rate / theirs.rate).toFixed(2)}` : ''].filter(Boolean).join(', ')
+        console.log(`${label}, --plain-broker: ${plain.rate.toFixed(0)} msg/s, p50 ${plain.p50.toFixed(3)} ms, ${plain.bridgeCpuUs.toFixed(1)} µs of bridge CPU per message${against ? ` (${against})` : ''}`)
+      }
     }
   }
   console.log(JSON.stringify({ bench: 'bridge', results, medians }))

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs'
 import type { PeerEvent } from '../../common/serverless/peer-events'
 import type { PeerOptions } from '../../main/peer/peer'
+import { maskUrlPassword } from '../../common/url-userinfo'
 import { type Command, UsageError } from '../command'
 import { turnCredentials } from '../turn-credentials'
 
 export const peerCommand: Command = {
   name: 'peer',
   summary: 'Run a serverless-MQTT peer that pairs with an ESP32 (or another PairKit) and bridges MQTT.',
-  usage: 'peer --role 1|2 --signal mqtt://HOST:PORT --topic PREFIX [--stun HOST:PORT] [--turn USER@HOST:PORT [--turn-password-file FILE]] [--broker-port N | --broker mqtt://…] [--bind ADDRESS] [--json]',
+  usage: 'peer --role 1|2 --signal mqtt://HOST:PORT --topic PREFIX [--stun HOST:PORT] [--turn USER@HOST:PORT [--turn-password-file FILE]] [--broker-port N [--plain-broker] | --broker mqtt://…] [--bind ADDRESS] [--json]',
   help: `
 Stands in for one ESP32 of a serverless-MQTT pair, speaking the firmware's protocol: the
 "0"/"1"/"2" handshake on PREFIX1/PREFIX2 of the signalling broker, a JSON description with
@@ -24,6 +25,8 @@ When the link fails it signals again; the local broker and its clients stay up.
                         PAIRKIT_TURN_PASSWORD environment variable, not the command line,
                         where every user of the computer can read it
   --broker-port N       embedded broker port (default 1883), on --broker-host (default 127.0.0.1)
+  --plain-broker        run the embedded broker as plain aedes, without its fast paths (slower;
+                        for comparison, or if a fast path is ever suspected)
   --broker URL          bridge an existing MQTT 5 broker instead of the embedded one
   --bind ADDRESS        the one IPv4 address for ICE (default: every non-internal IPv4 address)
   --ice-role R          controlled or controlling (default: controlled against an ESP; against
@@ -43,6 +46,7 @@ Stop with Ctrl-C. Example:
     'turn-password-file': { type: 'string' },
     'broker-port': { type: 'string' },
     'broker-host': { type: 'string' },
+    'plain-broker': { type: 'boolean' },
     broker: { type: 'string' },
     bind: { type: 'string' },
     'ice-role': { type: 'string' },
@@ -62,7 +66,7 @@ Stop with Ctrl-C. Example:
         if (text) out.info(text)
       }
     })
-    if (!out.json) out.info(`Local broker ${peer.brokerUrl}; pairing as PEER${options.role} on ${options.topicPrefix}${options.role}. Ctrl-C stops.`)
+    if (!out.json) out.info(`Local broker ${maskUrlPassword(peer.brokerUrl)}; pairing as PEER${options.role} on ${options.topicPrefix}${options.role}. Ctrl-C stops.`)
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
     const stats = peer.stats()
     await peer.close()
@@ -82,6 +86,7 @@ export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) =>
   const topicPrefix = text('topic')
   if (!topicPrefix) throw new UsageError('--topic is required')
   if (text('broker') && text('broker-port')) throw new UsageError('use either --broker-port or --broker, not both')
+  if (text('broker') && values['plain-broker'] === true) throw new UsageError('--plain-broker is for the embedded broker; leave it out with --broker')
   const options: PeerOptions = { role: role === '1' ? 1 : 2, signalUrl, topicPrefix }
   const stun = text('stun')
   if (stun) options.stun = parseHostPort(stun, '--stun', 19302)
@@ -97,7 +102,7 @@ export function peerOptionsFrom(values: Values, firmwareSink?: (line: string) =>
   } else {
     const port = Number(text('broker-port') ?? 1883)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--broker-port must be a port number')
-    options.broker = { kind: 'embedded', port, host: text('broker-host') ?? '127.0.0.1' }
+    options.broker = { kind: 'embedded', port, host: text('broker-host') ?? '127.0.0.1', ...(values['plain-broker'] === true ? { plain: true } : {}) }
   }
   const bind = text('bind')
   if (bind) {
@@ -143,7 +148,7 @@ function describeEvent(event: PeerEvent): string | undefined {
     case 'message':
       return `${event.direction === 'to-peer' ? '→' : '←'} ${event.topic} (${event.bytes} B)${event.stockFirmwareWillDrop ? ' — stock firmware will drop it (payload shorter than topic + NUL)' : ''}`
     case 'drop':
-      return `dropped ${event.direction} ${event.topic ?? ''} (${event.reason}): ${event.detail}`
+      return `dropped ${event.count > 1 ? `${event.count} messages ` : ''}${event.direction} ${event.topic ?? ''} (${event.reason}): ${event.detail}`
     case 'warning':
       return `warning: ${event.message}`
     case 'error':

@@ -1,46 +1,15 @@
 // Secrets (Wi-Fi and TURN passwords, and a password in the signalling broker's URI) never
 // leave the app in clear text unless asked for.
+import { maskUrlPassword } from '../url-userinfo'
 import { CONFIG_FIELDS, fieldSpec, type ConfigField, type DeviceConfig } from './contract'
 
 export const REDACTED = '••••'
 
-/** What replaces the password of a URI's userinfo (`mqtt://user:***@host`). */
-export const MASKED_URL_PASSWORD = '***'
-
 /** Settings that hold a URI, which may carry a password in its userinfo. */
 export const URI_FIELDS: readonly ConfigField[] = ['signallingUri']
 
-/**
- * The URI's userinfo password (`scheme://user:PASSWORD@host…`), or undefined when it has
- * none. The authority ends at the first "/", "?" or "#", and the userinfo at its last "@",
- * as URI parsers (the firmware's and mqtt.js's) read it.
- */
-function splitUrlPassword(text: string): { before: string; password: string; after: string } | undefined {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)
-  if (!scheme) return undefined
-  const start = scheme[0].length
-  const authorityEnd = text.slice(start).search(/[/?#]/)
-  const authority = authorityEnd < 0 ? text.slice(start) : text.slice(start, start + authorityEnd)
-  const at = authority.lastIndexOf('@')
-  const colon = at < 0 ? -1 : authority.slice(0, at).indexOf(':')
-  if (colon < 0 || colon + 1 === at) return undefined
-  return { before: text.slice(0, start + colon + 1), password: authority.slice(colon + 1, at), after: text.slice(start + at) }
-}
-
-/** Whether the URI carries a (non-empty) password in its userinfo. */
-export function hasUrlPassword(text: string): boolean {
-  return splitUrlPassword(text) !== undefined
-}
-
-/**
- * The URI with its userinfo password replaced by "***", the user kept
- * (`mqtt://tech:s3cret@broker` → `mqtt://tech:***@broker`). Anything that is not such a
- * URI comes back unchanged; it never throws.
- */
-export function maskUrlPassword(text: string): string {
-  const parts = typeof text === 'string' ? splitUrlPassword(text) : undefined
-  return parts ? `${parts.before}${MASKED_URL_PASSWORD}${parts.after}` : text
-}
+// One reading of a URI's userinfo for the whole app (the peer's log lines use it too).
+export { hasUrlPassword, maskUrlPassword, MASKED_URL_PASSWORD } from '../url-userinfo'
 
 /**
  * A copy with every non-empty secret replaced by "••••" and the password of every URI

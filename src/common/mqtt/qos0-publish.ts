@@ -64,6 +64,27 @@ export interface Qos0PublishFrame {
 }
 
 /**
+ * For a packet starting at `offset` whose first byte is that of a QoS 0 PUBLISH without retain
+ * or DUP (0x30): its whole length, fixed header included, once its Remaining Length is within
+ * `bytes` (the packet itself may go on beyond them); -1 while the Remaining Length is cut off.
+ * 0 for any other packet, and for a Remaining Length longer than 4 bytes.
+ */
+export function qos0PublishLength(bytes: Uint8Array, offset: number): number {
+  if (bytes[offset] !== 0x30) return 0
+  let at = offset + 1
+  let remaining = 0
+  let multiplier = 1
+  for (let digits = 0; ; digits++) {
+    if (digits === 4) return 0
+    if (at >= bytes.length) return -1
+    const byte = bytes[at++] as number
+    remaining += (byte & 0x7f) * multiplier
+    if ((byte & 0x80) === 0) return at - offset + remaining
+    multiplier *= 128
+  }
+}
+
+/**
  * Reads the packet that starts at `offset` when it is a complete QoS 0 PUBLISH without retain or
  * DUP, and fills `frame` (reused by the caller: no allocation per packet). Returns false for
  * anything else, leaving the packet to a full MQTT parser: another packet type or other flags,

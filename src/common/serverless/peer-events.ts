@@ -16,7 +16,11 @@ export const SignallingStepSchema = z.enum([
 
 export const IceStateSchema = z.enum(['gathering', 'checking', 'connected', 'failed', 'closed'])
 
-export const DirectionSchema = z.enum(['to-peer', 'from-peer'])
+export const DirectionSchema = z.enum([
+  'to-peer',
+  'from-peer',
+  'local', // inside the embedded broker: to a local subscriber, or a local client's connection
+])
 
 export const DropReasonSchema = z.enum([
   'too-long', // wrapped size over the firmware's 4096-byte buffer
@@ -25,6 +29,9 @@ export const DropReasonSchema = z.enum([
   'unencodable', // a topic the wrap cannot carry
   'republish-failed',
   'unknown-source', // a datagram from an address other than the selected pair's remote
+  'slow-subscriber', // a QoS 0 message not written to a local subscriber that is not reading
+  'broker-busy', // a message from the peer while too many wait in the broker for slow subscribers
+  'packet-too-large', // a local client announced an MQTT packet over the broker's limit: disconnected
 ])
 
 export const PeerStatsSchema = z.object({
@@ -71,7 +78,21 @@ export const PeerEventSchema = z.discriminatedUnion('type', [
     /** Only on to-peer messages the stock firmware's receiver check would drop (§9 item 2). */
     stockFirmwareWillDrop: z.boolean().optional(),
   }),
-  z.object({ ...base, type: z.literal('drop'), direction: DirectionSchema, reason: DropReasonSchema, bytes: z.number().int(), topic: z.string().optional(), detail: z.string() }),
+  /**
+   * Drops of one direction and reason are reported at most about once a second: the first at
+   * once, then one event for all that came in each second after it. `count` is how many this
+   * event stands for, `bytes` their total; `topic` and `detail` are the last one's.
+   */
+  z.object({
+    ...base,
+    type: z.literal('drop'),
+    direction: DirectionSchema,
+    reason: DropReasonSchema,
+    count: z.number().int().positive(),
+    bytes: z.number().int(),
+    topic: z.string().optional(),
+    detail: z.string(),
+  }),
   z.object({ ...base, type: z.literal('warning'), code: z.string(), message: z.string() }),
   z.object({ ...base, type: z.literal('error'), code: z.string(), message: z.string(), hint: z.string().optional() }),
   /** A counter snapshot, e.g. the last line of `pairkit peer --json`. */
@@ -90,7 +111,7 @@ export function emptyPeerStats(): PeerStats {
     bytesToPeer: 0,
     messagesFromPeer: 0,
     bytesFromPeer: 0,
-    drops: { 'too-long': 0, malformed: 0, 'not-linked': 0, unencodable: 0, 'republish-failed': 0, 'unknown-source': 0 },
+    drops: { 'too-long': 0, malformed: 0, 'not-linked': 0, unencodable: 0, 'republish-failed': 0, 'unknown-source': 0, 'slow-subscriber': 0, 'broker-busy': 0, 'packet-too-large': 0 },
     stockFirmwareWillDrop: 0,
     oversizeWarnings: 0,
     signallingRejected: 0,

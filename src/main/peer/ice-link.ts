@@ -2,11 +2,12 @@
 // host candidates on the chosen address, srflx from the configured STUN server, optional TURN.
 // Gathering happens before signalling, as the firmware does, so a slow STUN server never eats
 // into the other side's 10-s wait for our description.
-import { Candidate, Connection, type IceOptions } from 'werift-ice'
+import { Candidate, Connection, type IceOptions, parseMessage } from 'werift-ice'
 import { SERVERLESS } from '../../common/serverless/constants'
 import { formatCandidateLine, formatIceDescription, type IceCandidate } from '../../common/serverless/ice-description'
 import type { RemoteDescription } from '../../common/serverless/signal-message'
 import { PairKitError } from '../../common/errors'
+import { checkInternals, weriftConsentAllowsSending, weriftReceivers, weriftUdpSocket } from './dependency-internals'
 import { answerIpv4LiteralLookupsAtOnce } from './udp-literal-lookup'
 
 export interface HostPort {
@@ -39,9 +40,13 @@ export class IceLink {
     private readonly connection: Connection,
     /** libjuice-form `a=candidate:` lines, host first. */
     readonly localCandidateLines: string[],
+    /** werift's internals as expected (checkInternals): data on the pair's own socket, source check. */
+    private readonly direct: boolean,
+    /** Node's dgram internals as expected: the pair's socket answers IPv4 literals at once. */
+    private readonly literalLookups: boolean,
   ) {
-    this.filterDataSources()
-    // Data that still takes werift's path (a TURN relay pair) arrives here.
+    if (direct) this.checkEveryDatagram()
+    // Data that still takes werift's path (a TURN relay pair, or all of it without `direct`) arrives here.
     connection.onData.subscribe((data) => this.deliver(data))
     connection.stateChanged.subscribe((state) => {
       // werift reports "completed" when gathering ends, "connected" once a pair is nominated,
@@ -53,6 +58,7 @@ export class IceLink {
   }
 
   static async gather(options: IceLinkOptions): Promise<IceLink> {
+    const internals = await checkInternals()
     const iceOptions: Partial<IceOptions> = options.bind
       ? // werift filters advertised addresses only when the bind address is among the discovered
         // ones; this combination gives exactly one host candidate, bound to `bind` (§10.9 pitfall 2).
@@ -77,7 +83,7 @@ export class IceLink {
       await connection.close()
       throw new PairKitError('UNAVAILABLE', 'No IPv4 address to gather ICE candidates on', { hint: 'Connect to a network, or pass --bind with this computer\'s IPv4 address.' })
     }
-    return new IceLink(connection, lines)
+    return new IceLink(connection, lines, internals.ice, internals.udpLookup)
   }
 
   /** The "desc" value: ufrag, pwd and options as libjuice writes them. */
@@ -163,17 +169,19 @@ export class IceLink {
    */
   send(datagram: Uint8Array | readonly Uint8Array[], onError?: (error: unknown) => void): void {
     const pair = this.connection.nominated
-    if (!pair || !(this.connection as unknown as ConsentGate).canSendApplicationData()) return
-    const socket = udpSocketOf(pair.protocol)
+    if (!pair) return
+    const socket = this.direct ? weriftUdpSocket(pair.protocol) : undefined
     if (socket) {
+      if (!weriftConsentAllowsSending(this.connection)) return
       const [host, port] = pair.remoteAddr
-      answerIpv4LiteralLookupsAtOnce(socket)
+      if (this.literalLookups) answerIpv4LiteralLookupsAtOnce(socket)
       // No callback: a failed UDP send is a lost datagram, which the wrap protocol tolerates.
       // Parts go out through sendmsg's scatter-gather list, as one datagram.
       socket.send(datagram, port, host)
       pair.packetsSent++
       pair.bytesSent += byteLength(datagram)
     } else {
+      // werift checks consent itself, and drops the datagram without it.
       const whole = isParts(datagram) ? Buffer.concat(datagram) : Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength)
       this.connection.send(whole).catch(onError ?? (() => undefined))
     }
@@ -188,37 +196,38 @@ export class IceLink {
   }
 
   /**
-   * werift hands every non-STUN datagram to onData whatever its source. libjuice accepts data
-   * only from a candidate pair's remote ("Received a datagram from unknown address, ignoring"),
-   * so a stranger on the network cannot inject messages into the broker. This wraps werift's
-   * per-socket receive hook (internal, shape checked) to do the same with the selected pair.
+   * werift hands every datagram it cannot parse as STUN to onData whatever its source. libjuice
+   * accepts data only from a candidate pair's remote ("Received a datagram from unknown address,
+   * ignoring"), so a stranger on the network cannot inject messages into the broker or drops into
+   * its counters. This takes werift's per-socket receive hook (internal, see
+   * dependency-internals.ts) to do the same with the selected pair, for every datagram that is
+   * not a STUN message: also those that look like STUN by libjuice's test (§4.7) but do not parse
+   * as STUN, which werift would hand to onData.
    */
-  private filterDataSources(): void {
-    const protocols = (this.connection as unknown as { protocols?: { transport?: { onData?: unknown } }[] }).protocols ?? []
-    for (const protocol of protocols) {
-      const transport = protocol.transport
-      const original = transport?.onData
-      if (!transport || typeof original !== 'function') continue
-      transport.onData = (data: Buffer, addr: [string, number]) => {
-        if (!isStunPacket(data)) {
-          const pair = this.connection.nominated
-          const [host, port] = pair ? pair.remoteAddr : []
-          if (!pair || host !== addr[0] || port !== addr[1]) {
-            for (const listener of this.foreignListeners) listener(`${addr[0]}:${addr[1]}`, data.length)
-            return
-          }
-          // Data on the selected pair's own socket goes straight to the bridge. werift would try
-          // to parse it as STUN and pass it through two Event dispatches, each starting an async
-          // loop (a promise) per datagram. STUN (checks, consent) still goes to werift below.
-          if (pair.protocol === protocol && udpSocketOf(protocol)) {
-            pair.packetsReceived++
-            pair.bytesReceived += data.length
-            this.deliver(data)
-            return
-          }
+  private checkEveryDatagram(): void {
+    for (const receiver of weriftReceivers(this.connection)) {
+      const { protocol, original } = receiver
+      receiver.replace((data, addr) => {
+        // Checks, consent and their answers: werift's. Parsed twice (here and by werift), but STUN
+        // comes a few times a second, data thousands of times.
+        if (looksLikeStun(data) && parseMessage(data) !== undefined) return original(data, addr)
+        const pair = this.connection.nominated
+        const [host, port] = pair ? pair.remoteAddr : []
+        if (!pair || host !== addr[0] || port !== addr[1]) {
+          for (const listener of this.foreignListeners) listener(`${addr[0]}:${addr[1]}`, data.length)
+          return
         }
-        ;(original as (data: Buffer, addr: [string, number]) => void)(data, addr)
-      }
+        // Data on the selected pair's own socket goes straight to the bridge. werift would try
+        // to parse it as STUN and pass it through two Event dispatches, each starting an async
+        // loop (a promise) per datagram.
+        if (pair.protocol === protocol && weriftUdpSocket(protocol)) {
+          pair.packetsReceived++
+          pair.bytesReceived += data.length
+          this.deliver(data)
+          return
+        }
+        original(data, addr)
+      })
     }
   }
 
@@ -232,15 +241,6 @@ export class IceLink {
   }
 }
 
-/** werift's consent-to-send check (RFC 7675), private in its typings. */
-interface ConsentGate {
-  canSendApplicationData(): boolean
-}
-
-interface DatagramSocket {
-  send(message: Uint8Array | readonly Uint8Array[], port: number, address: string): void
-}
-
 function isParts(datagram: Uint8Array | readonly Uint8Array[]): datagram is readonly Uint8Array[] {
   return Array.isArray(datagram)
 }
@@ -252,20 +252,8 @@ function byteLength(datagram: Uint8Array | readonly Uint8Array[]): number {
   return length
 }
 
-/**
- * The UDP socket behind a werift protocol when datagrams to the pair's remote go out on it as
- * they are: a StunProtocol over UDP. TURN relays (which wrap data) and TCP give undefined.
- * werift internals, shape checked: a werift update that changes them falls back to its send().
- */
-function udpSocketOf(protocol: unknown): DatagramSocket | undefined {
-  const candidate = protocol as { type?: unknown; transport?: { type?: unknown; closed?: unknown; socket?: { send?: unknown } } } | undefined
-  const transport = candidate?.transport
-  if (candidate?.type !== 'stun' || transport?.type !== 'udp' || transport.closed === true) return undefined
-  return typeof transport.socket?.send === 'function' ? (transport.socket as DatagramSocket) : undefined
-}
-
 /** libjuice's test (§4.7): top two bits zero and the magic cookie at bytes 4–7. */
-function isStunPacket(data: Uint8Array): boolean {
+function looksLikeStun(data: Uint8Array): boolean {
   return data.length >= 20 && ((data[0] as number) & 0xc0) === 0 && data[4] === 0x21 && data[5] === 0x12 && data[6] === 0xa4 && data[7] === 0x42
 }
 

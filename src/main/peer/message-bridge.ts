@@ -1,10 +1,13 @@
 // Moves messages between the local broker and the ICE link in the firmware's datagram wrap,
 // with its limits: >4096 bytes refused, >~1200 bytes warned, malformed datagrams dropped, and
-// messages the stock firmware's receiver would drop counted (reference §5, §9).
+// messages the stock firmware's receiver would drop counted (reference §5, §9). Every drop, the
+// broker's included, is counted exactly and reported at most about once a second per reason
+// (drop-reporter.ts).
 import { SERVERLESS } from '../../common/serverless/constants'
 import { decodeWrap, encodeWrapHeader, setWrapDataLength, stockFirmwareRejects, type WrapEncodeResult } from '../../common/serverless/datagram-wrap'
 import { FIRMWARE_MESSAGES } from '../../common/serverless/firmware-log'
-import type { DropReasonSchema, PeerEventInput, PeerStats } from '../../common/serverless/peer-events'
+import type { DirectionSchema, DropReasonSchema, PeerEventInput, PeerStats } from '../../common/serverless/peer-events'
+import { DropReporter } from './drop-reporter'
 import type { FirmwareConsole } from './firmware-console'
 import type { IceLink } from './ice-link'
 import type { LocalBroker, LocalPublish } from './local-broker'
@@ -20,6 +23,7 @@ export class MessageBridge {
   private link: IceLink | undefined
   private unsubscribeData: (() => void) | undefined
   private readonly headerTemplates = new Map<string, WrapEncodeResult>()
+  private readonly drops: DropReporter
 
   constructor(
     private readonly broker: LocalBroker,
@@ -30,7 +34,15 @@ export class MessageBridge {
     /** Per-message events; a busy bridge without a listener for them skips building them. */
     private readonly messageEvents = true,
   ) {
+    this.drops = new DropReporter(stats, emit)
     broker.onPublish((message) => this.forward(message))
+    broker.onDrop?.((drop) => this.drop(drop.reason === 'broker-busy' ? 'from-peer' : 'local', drop.reason, drop.bytes, drop.topic, drop.detail))
+  }
+
+  /** Reports the drops still held for their second's summary (when the peer closes). */
+  close(): void {
+    this.attach(undefined)
+    this.drops.flush()
   }
 
   attach(link: IceLink | undefined): void {
@@ -107,9 +119,8 @@ export class MessageBridge {
     if (this.messageEvents) this.emit({ type: 'message', direction: 'from-peer', topic: decoded.topic, bytes: datagram.length })
   }
 
-  private drop(direction: 'to-peer' | 'from-peer', reason: z.infer<typeof DropReasonSchema>, bytes: number, topic: string | undefined, detail: string): void {
-    this.stats.drops[reason] = (this.stats.drops[reason] ?? 0) + 1
-    this.emit({ type: 'drop', direction, reason, bytes, ...(topic !== undefined ? { topic } : {}), detail })
+  private drop(direction: z.infer<typeof DirectionSchema>, reason: z.infer<typeof DropReasonSchema>, bytes: number, topic: string | undefined, detail: string): void {
+    this.drops.drop(direction, reason, bytes, topic, detail)
   }
 
   private readonly noteSendError = (error: unknown): void => {

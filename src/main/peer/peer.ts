@@ -10,6 +10,8 @@ import { parseCandidateLine, type IceCandidate } from '../../common/serverless/i
 import { chooseIceRole } from '../../common/serverless/ice-role'
 import { emptyPeerStats, type PeerEvent, type PeerEventInput, type PeerStats } from '../../common/serverless/peer-events'
 import { SERVERLESS } from '../../common/serverless/constants'
+import { maskUrlPassword } from '../../common/url-userinfo'
+import { checkInternals } from './dependency-internals'
 import { FirmwareConsole, type FirmwareLineSink } from './firmware-console'
 import { type HostPort, IceLink } from './ice-link'
 import { connectExternalBroker, type LocalBroker, startEmbeddedBroker } from './local-broker'
@@ -25,11 +27,11 @@ export interface PeerOptions {
   stun?: HostPort
   turn?: HostPort & { username: string; password: string }
   /**
-   * Embedded aedes broker (default: port 1883 on 127.0.0.1), an existing broker's URL, or a
-   * broker the caller runs itself (the twin's own "mosquitto") behind a LocalBroker adapter,
-   * whose close() the peer calls on closing.
+   * Embedded aedes broker (default: port 1883 on 127.0.0.1; `plain`: aedes without the fast
+   * paths, see local-broker.ts), an existing broker's URL, or a broker the caller runs itself
+   * (the twin's own "mosquitto") behind a LocalBroker adapter, whose close() the peer calls on closing.
    */
-  broker?: { kind: 'embedded'; port: number; host?: string } | { kind: 'external'; url: string } | { kind: 'provided'; broker: LocalBroker }
+  broker?: { kind: 'embedded'; port: number; host?: string; plain?: boolean } | { kind: 'external'; url: string } | { kind: 'provided'; broker: LocalBroker }
   /** The one IPv4 address to bind ICE to and advertise. */
   bind?: string
   /**
@@ -67,6 +69,8 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
     emitter.fire({ ...event, at: Date.now() } as PeerEvent)
   }
   const brokerOption = options.broker ?? { kind: 'embedded', port: 1883 }
+  // Once, before anything uses them: which fast paths may read their dependencies' internals.
+  const internals = await checkInternals()
   const broker: LocalBroker =
     brokerOption.kind === 'embedded' ? await startEmbeddedBroker(brokerOption) : brokerOption.kind === 'external' ? await connectExternalBroker(brokerOption.url) : brokerOption.broker
   const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck, options.messageEvents ?? true)
@@ -77,7 +81,9 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
   async function runLoop(): Promise<void> {
     // Let the caller subscribe to events before the first one.
     await new Promise((resolve) => setImmediate(resolve))
-    emit({ type: 'broker', url: broker.url, embedded: broker.embedded })
+    const fastBroker = brokerOption.kind === 'embedded' && !brokerOption.plain
+    for (const { path, message } of internals.warnings) if (path !== 'broker' || fastBroker) emit({ type: 'warning', code: 'dependency-internals', message })
+    emit({ type: 'broker', url: maskUrlPassword(broker.url), embedded: broker.embedded })
     for (let attempt = 1; !controller.signal.aborted; attempt++) {
       try {
         await pairOnce(attempt)
@@ -167,6 +173,7 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
       if (controller.signal.aborted) return
       controller.abort()
       await running.catch(() => undefined)
+      bridge.close()
       await broker.close()
       emit({ type: 'closed' })
       emitter.dispose()

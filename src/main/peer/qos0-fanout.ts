@@ -8,10 +8,28 @@
 // two setImmediates and a write syscall per subscriber per message) was most of the receiving
 // peer's CPU. Everything else stays aedes's: connections, sessions, QoS 1/2, retained messages.
 // Topics starting with "$" are left to aedes.
+//
+// Backpressure: aedes waits for a slow subscriber's socket to drain before it goes on, which
+// pauses the publisher, and with it every other subscriber. Neither fits a bridge: the peer's
+// datagrams keep coming whatever a subscriber does. MQTT lets a server drop QoS 0 messages, so a
+// subscriber with more than SUBSCRIBER_BACKLOG_BYTES still unsent gets none until it has caught
+// up, and each message it misses is counted (onDrop). The others go on receiving.
 import type { Writable } from 'node:stream'
 import type { Aedes, Client } from 'aedes'
 import { encodeTopicField, qos0PublishHeadLength, writeQos0PublishHead } from '../../common/mqtt/qos0-publish'
 import { topicMatchesFilter } from '../../common/mqtt/topic-filter'
+import { aedesClientSubscriptions } from './dependency-internals'
+
+/**
+ * Unsent bytes a subscriber may have waiting in the broker before its QoS 0 messages are dropped:
+ * 1 MiB is 256 messages of the largest size that crosses the bridge (4 KiB) or about 13 000 of
+ * 80 bytes, far more than a subscriber that reads ever has waiting (the kernel's socket buffer
+ * takes a burst first), and little memory for one that does not.
+ */
+export const SUBSCRIBER_BACKLOG_BYTES = 1024 * 1024
+
+/** A QoS 0 message not written to a subscriber that is not keeping up. */
+export type SlowSubscriberDrop = (client: Client, topic: string, bytes: number, backlog: number) => void
 
 /** A connected client as aedes keeps it; `subscriptions` (filter → subscription) is internal. */
 interface Subscriber {
@@ -40,18 +58,20 @@ export class Qos0Fanout {
   /** False once a client looked unlike what this class reads: from then on aedes delivers everything. */
   private usable = true
 
+  /** Only for a broker whose internals checkInternals() found as expected (see dependency-internals.ts). */
   constructor(
     aedes: Aedes,
     /** Messages per TCP write at most, so a long burst reaches the subscriber in pieces. */
     private readonly messagesPerWrite: number,
+    private readonly onDrop: SlowSubscriberDrop,
   ) {
     aedes.on('clientReady', (client) => {
-      const subscriptions = (client as unknown as { subscriptions?: unknown }).subscriptions
-      // aedes keeps each client's subscriptions in a plain object (internal). If a future version
-      // does not, aedes goes back to delivering every message itself, so none is missed or reordered.
+      const subscriptions = aedesClientSubscriptions(client)
+      // A connection that is not a Node stream (aedes also takes others): aedes delivers
+      // everything from then on, so no message is missed or reordered.
       const conn = client.conn as unknown as Partial<Writable> | undefined
-      if (subscriptions && typeof subscriptions === 'object' && typeof conn?.write === 'function' && typeof conn.cork === 'function' && typeof conn.uncork === 'function') {
-        this.subscribers.set(client, { client, conn: conn as Writable, subscriptions: subscriptions as Record<string, unknown> })
+      if (subscriptions && typeof conn?.write === 'function' && typeof conn.cork === 'function' && typeof conn.uncork === 'function' && typeof conn.writableLength === 'number') {
+        this.subscribers.set(client, { client, conn: conn as Writable, subscriptions })
       } else {
         this.usable = false
       }
@@ -84,7 +104,8 @@ export class Qos0Fanout {
     for (const { subscriber, filter } of routes) {
       const { client, conn } = subscriber
       if (!client.connected || conn.destroyed || conn.writableEnded || !(filter in subscriber.subscriptions)) continue
-      this.write(conn, packet)
+      if (conn.writableLength >= SUBSCRIBER_BACKLOG_BYTES) this.onDrop(client, topic, packet.length, conn.writableLength)
+      else this.write(conn, packet)
     }
     return true
   }

@@ -4,56 +4,107 @@
 // handling (a packet object, debug calls, a buffer list, the publish pipeline's series of
 // steps) cost the sending peer about 5 µs of CPU per message; this reads one in well under 1.
 //
-// Only a prefix of each chunk is taken: the first packet that is anything else — another type,
-// QoS 1 or 2, retain, a "$" or invalid topic, a packet cut off at the chunk's end — and all that
-// follows go to aedes's parser as before, so packets are handled in the order they came, and
-// while aedes's parser holds part of a packet every chunk goes to it. aedes's own checks on a
-// PUBLISH are kept: an empty topic, wildcards, too many levels, or a non-default
-// authorizePublish leave the packet to aedes, which answers as it always does.
+// Every plain QoS 0 PUBLISH is taken here, however TCP cuts the stream: one cut off at the end of
+// a chunk is held (at most maxHeldBytes) and completed from the next. Without that, a packet
+// cut across chunks would go through aedes, which waits for every subscriber to drain before
+// it reads the client's next packet: one subscriber that stops reading would stall the
+// publisher for everyone (see the fan-out's backpressure).
+//
+// The first packet that is anything else — another type, QoS 1 or 2, retain, a "$" or invalid
+// topic, too large to hold — goes to aedes's parser with all that follows in its chunk, so
+// packets are handled in the order they came, and while aedes's parser holds part of a packet
+// every chunk goes to it. aedes's own checks on a PUBLISH are kept: an empty topic, wildcards,
+// too many levels, or a non-default authorizePublish leave the packet to aedes, which answers
+// as it always does.
 import type { Aedes, Client } from 'aedes'
-import { readQos0Publish, type Qos0PublishFrame } from '../../common/mqtt/qos0-publish'
+import { qos0PublishLength, readQos0Publish, type Qos0PublishFrame } from '../../common/mqtt/qos0-publish'
+import { aedesClientParser, aedesMaxTopicLevels, refreshAedesKeepalive } from './dependency-internals'
 
 /** Gets a PUBLISH read here; false when aedes must handle it after all (nothing done yet). */
 export type TakeQos0Publish = (client: Client, topic: string, payload: Buffer) => boolean
 
-/** aedes's per-client parser (mqtt-packet) and the internals this reads, shape checked. */
-interface ClientInternals {
-  _parser?: { parse?: unknown; _list?: { length?: unknown }; _stateCounter?: unknown; error?: unknown; settings?: { protocolVersion?: unknown } }
-  _keepaliveInterval?: unknown
-  _keepaliveTimer?: { refresh?: unknown }
-  version?: unknown
-}
-
-type Parse = (chunk: Buffer) => number
-
-export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, take: TakeQos0Publish): void {
+/** Only for a broker whose internals checkInternals() found as expected (see dependency-internals.ts). */
+export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, maxHeldBytes: number, take: TakeQos0Publish): void {
   const defaultAuthorizePublish = aedes.authorizePublish
+  const maxTopicLevels = aedesMaxTopicLevels(aedes)
   const frame: Qos0PublishFrame = { topicStart: 0, topicEnd: 0, end: 0 }
   aedes.on('clientReady', (client) => {
     if (client.id === skipClientId) return
-    const internals = client as unknown as ClientInternals
-    const parser = internals._parser
-    // mqtt-packet's state: the parser is between packets when its buffer list is empty and it
-    // waits for a header (state 0). If a future version looks different, aedes parses everything.
-    if (!parser || typeof parser.parse !== 'function' || typeof parser._list?.length !== 'number' || parser._stateCounter !== 0) return
-    if (internals.version !== 3 && internals.version !== 4) return
-    const parse = (parser.parse as Parse).bind(parser)
-    const list = parser._list as { length: number }
-    const betweenPackets = () => list.length === 0 && parser._stateCounter === 0 && !parser.error
-    const maxTopicLevels = (aedes as unknown as { maxTopicLevels?: unknown }).maxTopicLevels
-    parser.parse = (chunk: Buffer): number => {
-      if (!client.connected || !betweenPackets() || aedes.authorizePublish !== defaultAuthorizePublish || !Buffer.isBuffer(chunk)) return parse(chunk)
+    // MQTT 3.1 and 3.1.1 only: an MQTT 5 PUBLISH carries properties.
+    if (client.version !== 3 && client.version !== 4) return
+    const parser = aedesClientParser(client)
+    if (!parser) return
+    const { parse } = parser
+    /**
+     * The start of a plain QoS 0 PUBLISH cut off at the end of a chunk, in the pieces it came
+     * in (aedes has seen none of it), and their length.
+     */
+    let held: Buffer[] = []
+    let heldBytes = 0
+    /** The held packet's whole length once its Remaining Length is complete, -1 until then. */
+    let heldLength = -1
+    const hold = (piece: Buffer) => {
+      held.push(piece)
+      heldBytes += piece.length
+    }
+    const forgetHeld = () => {
+      held = []
+      heldBytes = 0
+      heldLength = -1
+    }
+    /** Hands what is held and `chunk` to aedes's parser, in order. */
+    const releaseTo = (chunk: Buffer): number => {
+      const before = held
+      forgetHeld()
+      for (const piece of before) parse(piece)
+      return parse(chunk)
+    }
+
+    /** Takes the packet at `at` if it is a plain QoS 0 PUBLISH that aedes would accept. */
+    const takeAt = (bytes: Buffer, at: number): boolean => {
+      if (!readQos0Publish(bytes, at, frame)) return false
+      const topic = bytes.toString('utf8', frame.topicStart, frame.topicEnd)
+      return isPlainPublishTopic(topic, maxTopicLevels) && take(client, topic, bytes.subarray(frame.topicEnd, frame.end))
+    }
+
+    parser.replaceParse((chunk: Buffer): number => {
+      if (!client.connected || !parser.idle() || aedes.authorizePublish !== defaultAuthorizePublish || !Buffer.isBuffer(chunk)) return releaseTo(chunk)
       let at = 0
-      while (at < chunk.length && readQos0Publish(chunk, at, frame)) {
-        const topic = chunk.toString('utf8', frame.topicStart, frame.topicEnd)
-        if (!isPlainPublishTopic(topic, maxTopicLevels)) break
-        if (!take(client, topic, chunk.subarray(frame.topicEnd, frame.end))) break
+      let took = false
+      if (heldBytes > 0) {
+        // The rest of the held packet starts this chunk. Its Remaining Length ends within its
+        // first 5 bytes; while those are incomplete, fewer than 5 bytes are held.
+        if (heldLength === -1) heldLength = qos0PublishLength(Buffer.concat([...held, chunk], Math.min(5, heldBytes + chunk.length)), 0)
+        if (heldLength === 0 || heldLength > maxHeldBytes) return releaseTo(chunk)
+        if (heldLength === -1 || heldBytes + chunk.length < heldLength) {
+          hold(chunk)
+          return 0
+        }
+        const needed = heldLength - heldBytes
+        const packet = Buffer.concat([...held, chunk.subarray(0, needed)], heldLength)
+        forgetHeld()
+        if (!takeAt(packet, 0)) {
+          parse(packet)
+          return parse(chunk.subarray(needed))
+        }
+        took = true
+        at = needed
+      }
+      while (at < chunk.length && takeAt(chunk, at)) {
+        took = true
         at = frame.end
       }
-      if (at > 0) refreshKeepalive(internals)
+      if (took) refreshAedesKeepalive(client)
       if (at === chunk.length) return 0
+      const length = qos0PublishLength(chunk, at)
+      if (length === -1 || (length > chunk.length - at && length <= maxHeldBytes)) {
+        // Cut off: held (copied, so the chunk can go) until the next chunks complete it.
+        hold(Buffer.from(chunk.subarray(at)))
+        heldLength = length
+        return 0
+      }
       return parse(at === 0 ? chunk : chunk.subarray(at))
-    }
+    })
   })
 }
 
@@ -62,7 +113,7 @@ export function readLocalQos0Directly(aedes: Aedes, skipClientId: string, take: 
  * a "$" topic (its own rules), at most maxTopicLevels levels, valid UTF-8 (no U+FFFD from a bad
  * sequence: aedes would see the same replacement, but leave such oddities to it).
  */
-function isPlainPublishTopic(topic: string, maxTopicLevels: unknown): boolean {
+function isPlainPublishTopic(topic: string, maxTopicLevels: number | undefined): boolean {
   if (topic.length === 0 || topic.charCodeAt(0) === 36 /* $ */) return false
   let levels = 1
   for (let i = 0; i < topic.length; i++) {
@@ -70,11 +121,5 @@ function isPlainPublishTopic(topic: string, maxTopicLevels: unknown): boolean {
     if (code === 47 /* / */) levels++
     else if (code === 35 /* # */ || code === 43 /* + */ || code === 0xfffd) return false
   }
-  return typeof maxTopicLevels !== 'number' || levels <= maxTopicLevels
-}
-
-/** What aedes does for every packet it handles: the client is alive. */
-function refreshKeepalive(internals: ClientInternals): void {
-  const timer = internals._keepaliveTimer
-  if (typeof internals._keepaliveInterval === 'number' && internals._keepaliveInterval > 0 && typeof timer?.refresh === 'function') (timer.refresh as () => void).call(timer)
+  return maxTopicLevels === undefined || levels <= maxTopicLevels
 }

@@ -8,6 +8,7 @@ import { type PeerRole, SERVERLESS, signallingTopics } from '../../common/server
 import { FIRMWARE_MESSAGES } from '../../common/serverless/firmware-log'
 import type { PeerEventInput } from '../../common/serverless/peer-events'
 import { classifySignal, encodeDescription, type RemoteDescription } from '../../common/serverless/signal-message'
+import { maskUrlPassword } from '../../common/url-userinfo'
 import type { FirmwareConsole } from './firmware-console'
 
 export interface SignallingOptions {
@@ -49,7 +50,7 @@ export async function runSignalling(options: SignallingOptions): Promise<RemoteD
   if (dropped.length > 0) emit({ type: 'warning', code: 'candidates-dropped', message: `${dropped.length} candidate(s) left out so the description fits the firmware's 1024-byte buffer` })
 
   fw.peer('I', FIRMWARE_MESSAGES.desc(cjsonPrint(json)))
-  step('connecting', options.url)
+  step('connecting', maskUrlPassword(options.url))
   // Like esp-mqtt's default id ESP32_%02x%02X%02X: unique per round, clean session, keepalive 120 s.
   const client = connect(options.url, {
     protocolVersion: 4,

@@ -3,11 +3,11 @@
 // dns.lookup, which for a literal answers on the next tick: a closure and a tick per datagram.
 // Measured with bench:dgram-floor: about 1 µs of CPU per datagram (4.5 instead of 5.5 µs).
 // The public way is createSocket({ lookup }), but werift creates the pair's socket; this sets
-// the same function on that socket's handle (Node internals, shape checked; where they differ
-// the socket is left as it is). Anything but an IPv4 literal still goes to Node's lookup.
+// the same function on that socket's handle (Node internals, see dependency-internals.ts; where
+// they differ the socket is left as it is). Anything but an IPv4 literal still goes to Node's lookup.
+import { dgramHandle, type HandleLookup } from './dependency-internals'
 
-type LookupCallback = (error: Error | null, address: string, family: number) => void
-type HandleLookup = (address: string, callback: LookupCallback) => void
+type LookupCallback = Parameters<HandleLookup>[1]
 
 const patched = new WeakSet<object>()
 const IPV4_LITERAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
@@ -15,10 +15,9 @@ const IPV4_LITERAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[
 /** Returns whether the socket now answers IPv4 literals at once (also when it already did). */
 export function answerIpv4LiteralLookupsAtOnce(socket: object): boolean {
   if (patched.has(socket)) return true
-  const stateKey = Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'state symbol')
-  const handle = stateKey ? ((socket as Record<symbol, unknown>)[stateKey] as { handle?: { lookup?: unknown } } | undefined)?.handle : undefined
-  if (!handle || typeof handle.lookup !== 'function') return false
-  const lookup = handle.lookup as HandleLookup
+  const handle = dgramHandle(socket)
+  if (!handle) return false
+  const lookup = handle.lookup
   // The last literal seen: a bridge sends to one address over and over.
   let lastLiteral = ''
   handle.lookup = (address: string, callback: LookupCallback) => {

@@ -1,6 +1,7 @@
 // `pairkit peer` as processes: one bridges an existing mosquitto broker (MQTT 5 client with
-// No Local), the other its embedded broker. Messages cross both ways exactly once, and Ctrl-C
-// stops each process with a final stats line. Needs Debian's mosquitto.
+// No Local), the other its embedded broker as plain aedes (--plain-broker). Messages cross both
+// ways exactly once, the broker's password never shows, and Ctrl-C stops each process with a
+// final stats line. Needs Debian's mosquitto.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,8 +18,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 
 
+/** mosquitto without a password file lets any credentials in; the peer must never print them. */
+const BROKER_PASSWORD = 's3cret-broker-pw'
+
 interface JsonLine {
   type?: string
+  url?: string
   direction?: string
   topic?: string
   stats?: unknown
@@ -28,19 +33,24 @@ interface JsonLine {
 interface Proc {
   child: ChildProcess
   lines: JsonLine[]
+  /** Every line it printed, stdout and stderr. */
+  raw: string[]
 }
 
 function pairkit(args: string[]): Proc {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pairkit.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: JsonLine[] = []
+  const raw: string[] = []
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    raw.push(line)
     try {
       lines.push(JSON.parse(line))
     } catch {
       lines.push({ text: line })
     }
   })
-  return { child, lines }
+  createInterface({ input: child.stderr! }).on('line', (line) => raw.push(line))
+  return { child, lines, raw }
 }
 
 // Needs Debian's mosquitto, which `npm test` installs.
@@ -75,8 +85,8 @@ describe('pairkit peer processes with an external mosquitto broker', () => {
     const portB = await freePort()
     brokerB = `mqtt://127.0.0.1:${portB}`
     const common = ['--signal', signalling.url, '--topic', prefix, '--bind', '127.0.0.1', '--json']
-    peerA = pairkit(['peer', '--role', '1', ...common, '--broker', mosquittoUrl])
-    peerB = pairkit(['peer', '--role', '2', ...common, '--broker-port', String(portB)])
+    peerA = pairkit(['peer', '--role', '1', ...common, '--broker', mosquittoUrl.replace('mqtt://', `mqtt://technician:${BROKER_PASSWORD}@`)])
+    peerB = pairkit(['peer', '--role', '2', ...common, '--broker-port', String(portB), '--plain-broker'])
     children.push(peerA.child, peerB.child)
     await until(() => [peerA, peerB].every((p) => p.lines.some((l) => l.type === 'linked')), 30_000, 'both processes linked')
   }, 60_000)
@@ -104,6 +114,11 @@ describe('pairkit peer processes with an external mosquitto broker', () => {
     const toPeer = (p: Proc) => p.lines.filter((l) => l.type === 'message' && l.direction === 'to-peer').map((l) => l.topic)
     expect(toPeer(peerA)).toEqual(['ext/from-mosquitto'])
     expect(toPeer(peerB)).toEqual(['ext/from-embedded'])
+  })
+
+  it('shows the external broker\'s URL with the password masked', () => {
+    expect(peerA.lines.find((l) => l.type === 'broker')?.url).toBe(mosquittoUrl.replace('mqtt://', 'mqtt://technician:***@'))
+    expect(peerA.raw.join('\n')).not.toContain(BROKER_PASSWORD)
   })
 
   it('stops on SIGINT with exit code 0 and a final stats line', async () => {

@@ -1,7 +1,7 @@
 // The embedded broker delivers the peer's messages and local clients' QoS 0 messages itself
 // (encoded once, written to each matching subscriber). These tests hold it to aedes's own
 // delivery on the same broker, and check subscription changes, bursts and a subscriber that
-// goes away.
+// goes away. They run against the plain broker (aedes alone, --plain-broker) as well.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
@@ -38,14 +38,17 @@ function record(client: MqttClient): string[] {
   return seen
 }
 
-describe('QoS 0 delivery by the embedded broker', () => {
+describe.each([
+  { mode: 'fast paths', plain: false },
+  { mode: 'plain aedes', plain: true },
+])('QoS 0 delivery by the embedded broker ($mode)', ({ plain }) => {
   const cleanup: (() => Promise<unknown>)[] = []
   afterAll(async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined)
   })
 
   async function broker(messagesPerWrite?: number): Promise<LocalBroker> {
-    const started = await startEmbeddedBroker({ port: 0, ...(messagesPerWrite ? { messagesPerWrite } : {}) })
+    const started = await startEmbeddedBroker({ port: 0, plain, ...(messagesPerWrite ? { messagesPerWrite } : {}) })
     cleanup.push(() => started.close())
     return started
   }
@@ -103,6 +106,10 @@ describe('QoS 0 delivery by the embedded broker', () => {
     await publisher.publishAsync('h/0', 'zero', { qos: 0 })
     await publisher.publishAsync('h/1', 'one', { qos: 1 })
     await publisher.publishAsync('h/r', 'kept', { qos: 0, retain: true })
+    // aedes drops a message to a subscriber that has already had a later one of the broker's
+    // (its duplicate check by broker counter), and its retained path is slower: another
+    // client's message published now could overtake this one. So wait for it.
+    await until(() => seen.includes('h/r kept'), 5000, 'the retained message')
     // The re-publisher's own messages reach local subscribers but never the bridge (no loops).
     await republisher.publishAsync('h/loop', 'local only', { qos: 0 })
     await publisher.publishAsync('h/end', '.', { qos: 0 })
@@ -172,12 +179,17 @@ describe('QoS 0 delivery by the embedded broker', () => {
     const expected = Array.from({ length: 300 }, (_, i) => `burst/${i % 3} message ${i}`)
     expect(kept.seen).toEqual(expected)
     expect(leaving.seen).toEqual(expected)
-    // Per subscriber, the first message at once and then writes of 8: about 38 each, where a
-    // write per message would be 300 each. A few more for whatever else this process writes.
-    expect(writes).toBeLessThanOrEqual(2 * 40 + 10)
-    // The kernel may merge writes into fewer segments, but never needs more than the writes.
     const segments = (await segmentsSent()) - before
-    expect(segments).toBeLessThanOrEqual(40)
+    if (plain) {
+      // aedes writes each message on its own: the plain broker really runs without the fan-out.
+      expect(writes).toBeGreaterThanOrEqual(2 * 300)
+    } else {
+      // Per subscriber, the first message at once and then writes of 8: about 38 each, where a
+      // write per message would be 300 each. A few more for whatever else this process writes.
+      expect(writes).toBeLessThanOrEqual(2 * 40 + 10)
+      // The kernel may merge writes into fewer segments, but never needs more than the writes.
+      expect(segments).toBeLessThanOrEqual(40)
+    }
 
     leaving.client.stream.destroy()
     for (let i = 0; i < 50; i++) local.republish('burst/after', text(`after ${i}`))

@@ -1,5 +1,6 @@
 // Two PairKit peers on loopback, paired through a local signalling broker and a local STUN
-// server: messages cross both ways, exactly once, in the firmware's wrap.
+// server: messages cross both ways, exactly once, in the firmware's wrap. Once with the
+// embedded brokers' fast paths, once with plain aedes (--plain-broker).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import { PeerEventSchema } from '../../../src/common/serverless/peer-events'
@@ -9,7 +10,13 @@ import { startPeer, type PeerHandle } from '../../../src/main/peer/peer'
 import { startStunServer, type StunServer } from '../../../src/main/peer/stun-server'
 import { collectMessages, EventLog, mqttClient, startSignallingBroker, uniquePrefix, until } from './helpers'
 
-describe('two peers on loopback', () => {
+/** The signalling broker takes any credentials; the password must never show. */
+const SIGNAL_PASSWORD = 's3cret-signal-pw'
+
+describe.each([
+  { mode: 'fast paths', plain: false },
+  { mode: 'plain aedes', plain: true },
+])('two peers on loopback ($mode)', ({ plain }) => {
   let signalling: LocalBroker
   let stun: StunServer
   let peerA: PeerHandle
@@ -23,9 +30,10 @@ describe('two peers on loopback', () => {
     signalling = await startSignallingBroker()
     stun = await startStunServer()
     const prefix = uniquePrefix()
-    const common = { signalUrl: signalling.url, topicPrefix: prefix, bind: '127.0.0.1', stun: { host: stun.host, port: stun.port } }
-    peerA = await startPeer({ ...common, role: 1, broker: { kind: 'embedded', port: 0 }, firmwareLog: (line) => firmwareLines.push(line) })
-    peerB = await startPeer({ ...common, role: 2, broker: { kind: 'embedded', port: 0 } })
+    const signalUrl = signalling.url.replace('mqtt://', `mqtt://technician:${SIGNAL_PASSWORD}@`)
+    const common = { signalUrl, topicPrefix: prefix, bind: '127.0.0.1', stun: { host: stun.host, port: stun.port } }
+    peerA = await startPeer({ ...common, role: 1, broker: { kind: 'embedded', port: 0, plain }, firmwareLog: (line) => firmwareLines.push(line) })
+    peerB = await startPeer({ ...common, role: 2, broker: { kind: 'embedded', port: 0, plain } })
     logA = new EventLog(peerA)
     logB = new EventLog(peerB)
     await Promise.all([logA.waitFor((e) => e.type === 'linked', 20_000, 'A linked'), logB.waitFor((e) => e.type === 'linked', 20_000, 'B linked')])
@@ -55,6 +63,11 @@ describe('two peers on loopback', () => {
     const connectedB = logB.of('ice-state').find((e) => e.state === 'connected')
     expect(connectedA?.controlling).not.toBe(connectedB?.controlling)
     for (const event of [...logA.events, ...logB.events]) expect(PeerEventSchema.safeParse(event).success).toBe(true)
+  })
+
+  it('shows the signalling URL with its password masked, and the password nowhere', () => {
+    expect(logA.of('signalling').find((e) => e.step === 'connecting')?.detail).toMatch(/^mqtt:\/\/technician:\*\*\*@127\.0\.0\.1:\d+$/)
+    expect(JSON.stringify([...logA.events, ...logB.events, ...firmwareLines])).not.toContain(SIGNAL_PASSWORD)
   })
 
   it('emits the firmware console lines in ESP-IDF and libjuice form', () => {

@@ -21,6 +21,11 @@ describe('pairkit peer options', () => {
     expect(peerOptionsFrom({ ...base, broker: 'mqtt://127.0.0.1:1883' }).broker).toEqual({ kind: 'external', url: 'mqtt://127.0.0.1:1883' })
   })
 
+  it('runs the embedded broker as plain aedes with --plain-broker, and its fast paths otherwise', () => {
+    expect(peerOptionsFrom({ ...base, 'plain-broker': true }).broker).toEqual({ kind: 'embedded', port: 1883, host: '127.0.0.1', plain: true })
+    expect(peerOptionsFrom(base).broker).toEqual({ kind: 'embedded', port: 1883, host: '127.0.0.1' })
+  })
+
   it.each([
     [{ ...base, role: '3' }],
     [{ ...base, signal: 'http://x' }],
@@ -30,6 +35,7 @@ describe('pairkit peer options', () => {
     [{ ...base, 'broker-port': '99999' }],
     [{ ...base, turn: 'turn.example' }],
     [{ ...base, 'ice-role': 'lite' }],
+    [{ ...base, broker: 'mqtt://x', 'plain-broker': true }],
   ])('refuses %o as a usage error', (values) => {
     expect(() => peerOptionsFrom(values)).toThrow(UsageError)
   })

@@ -1,6 +1,6 @@
 import mqttPacket from 'mqtt-packet'
 import { describe, expect, it } from 'vitest'
-import { encodeQos0PublishHead, encodeTopicField, MAX_REMAINING_LENGTH, qos0PublishHeadLength, readQos0Publish, writeQos0PublishHead, type Qos0PublishFrame } from '../../../src/common/mqtt/qos0-publish'
+import { encodeQos0PublishHead, encodeTopicField, MAX_REMAINING_LENGTH, qos0PublishHeadLength, qos0PublishLength, readQos0Publish, writeQos0PublishHead, type Qos0PublishFrame } from '../../../src/common/mqtt/qos0-publish'
 import { randomBytes, seededRandom } from '../serverless/seeded-random'
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')
@@ -99,6 +99,19 @@ describe('QoS 0 PUBLISH reader', () => {
     expect(read(Uint8Array.of(0x30, 0x01, 0x00))).toBe(false) // no room for the topic length
     expect(read(Uint8Array.of(0x30, 0x04, 0x00, 0x09, 0x61, 0x62))).toBe(false) // topic overruns the packet
     expect(read(Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0xff, 0x01))).toBe(false) // 5-byte Remaining Length
+  })
+
+  it('tells the whole length of a QoS 0 PUBLISH from its first bytes, before the rest has come', () => {
+    for (const payload of ['', 'x'.repeat(100), 'y'.repeat(20_000)]) {
+      const whole = publish('a/b', payload)
+      const headerBytes = whole.length > 129 ? (whole.length > 16_386 ? 4 : 3) : 2
+      for (let cut = 1; cut < headerBytes; cut++) expect(qos0PublishLength(whole.subarray(0, cut), 0), `cut at ${cut}`).toBe(-1)
+      for (const cut of [headerBytes, headerBytes + 1, whole.length]) expect(qos0PublishLength(whole.subarray(0, cut), 0)).toBe(whole.length)
+      expect(qos0PublishLength(Uint8Array.of(0xc0, ...whole), 1)).toBe(whole.length)
+    }
+    expect(qos0PublishLength(publish('a/b', 'hi', { qos: 1 }), 0)).toBe(0)
+    expect(qos0PublishLength(publish('a/b', 'hi', { retain: true }), 0)).toBe(0)
+    expect(qos0PublishLength(Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0xff, 0x01), 0)).toBe(0) // 5-byte Remaining Length
   })
 
   it('agrees with mqtt-packet on seeded fuzzing: whatever it reads, mqtt-packet reads the same', () => {
