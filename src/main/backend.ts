@@ -12,6 +12,11 @@ import { BundleService } from './services/bundle-service'
 import { FlashJobsService } from './services/flash-jobs-service'
 import { ConfigService } from './services/config-service'
 import { PAIRKIT_VERSION } from './version'
+import { PairKitError } from '../common/errors'
+
+const notYet = (): never => {
+  throw new PairKitError('UNAVAILABLE', 'this request is not implemented yet')
+}
 
 export interface BackendOptions {
   host: AppInfo['host']
@@ -68,6 +73,15 @@ export class Backend extends Disposable {
         return {}
       },
       'flash.jobs': () => flasher.list(),
+      'bundle.current': () => null,
+      'devices.list': () => [],
+      'devices.add': notYet,
+      'devices.forget': notYet,
+      'devices.probe': notYet,
+      'devices.provision': notYet,
+      'history.list': () => [],
+      'ui.getState': () => ({ values: {} }),
+      'ui.setState': notYet,
     }
   }
 }

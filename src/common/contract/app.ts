@@ -8,6 +8,8 @@ export const AppInfoSchema = z.object({
   platform: z.string(),
   /** Where passwords entered in the UI are kept: encrypted by the OS keychain, or in memory for this run only (and why). */
   secrets: z.object({ storage: z.enum(['os-encrypted', 'memory']), reason: z.string().optional() }),
+  /** The folder where pairs, devices, history, the current bundle and the views' inputs are kept; absent: memory only. */
+  dataDir: z.string().optional(),
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

@@ -5,6 +5,7 @@ import { Emitter, type Event } from '../../common/event'
 import { CancelledError, PairKitError, serializeError } from '../../common/errors'
 import { isFinal, type FlasherJobState, type FlasherOperation } from '../../common/flasher/job-state'
 import type { PlannedRegion } from '../../common/flasher/plan'
+import { deviceIdOf } from '../../common/devices/device-id'
 import type { AfterMode } from './flash-ops'
 import { erase, flash, probe, readFlashRange, type ConnectOptions, type JobReporter } from './operations'
 
@@ -39,7 +40,7 @@ export class FlasherService {
     if (busy) throw new PairKitError('PORT_BUSY', `port busy: a ${busy.request.operation} job is already running on ${request.port}`)
     const id = `flash-${this.nextId++}`
     const controller = new AbortController()
-    const base = { jobId: id, port: request.port, operation: request.operation as FlasherOperation }
+    const base = { jobId: id, port: request.port, deviceId: deviceIdOf(request.port), operation: request.operation as FlasherOperation }
     const job: Job = { id, request, controller, state: { ...base, type: 'queued' }, done: Promise.resolve(undefined as never) }
     this.jobs.set(id, job)
     this.emit(job, job.state)
@@ -83,7 +84,7 @@ export class FlasherService {
     this._onDidChangeJob.fire(state)
   }
 
-  private async run(job: Job, base: { jobId: string; port: string; operation: FlasherOperation }): Promise<FlasherJobState> {
+  private async run(job: Job, base: { jobId: string; port: string; deviceId: string; operation: FlasherOperation }): Promise<FlasherJobState> {
     const signal = job.controller.signal
     const reporter: JobReporter = {
       deviceState: 'the device was not reached; nothing was changed',

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { base64ToBytes } from '../../common/base64'
-import { bundleFromFlasherArgs, markRawParts, splitMergedImage, validateBundle, type Bundle, type BundleReport } from '../../common/bundle'
+import { bundleFromFlasherArgs, bundleSha256, markRawParts, splitMergedImage, validateBundle, type Bundle, type BundleReport } from '../../common/bundle'
 import type { BundleSummary, RequestInput } from '../../common/contract'
 import { PairKitError } from '../../common/errors'
 import { subtypeName, typeName } from '../../common/partition-table'
@@ -68,6 +68,8 @@ function summarize(bundleId: string, bundle: Bundle, report: BundleReport): Bund
   return {
     bundleId,
     source: bundle.source,
+    sha256: bundleSha256(bundle),
+    loadedAt: Date.now(),
     ...(report.chip ? { chip: report.chip } : {}),
     ...(report.flashSize ? { flashSize: report.flashSize } : {}),
     flash: { ...bundle.flash },

@@ -2,7 +2,8 @@
 // a bundle with errors is never written.
 import { validateBundle } from '../../common/bundle'
 import type { RequestInput, RequestResult } from '../../common/contract'
-import { PairKitError } from '../../common/errors'
+import { deviceIdOf } from '../../common/devices/device-id'
+import { PairKitError, serializeError } from '../../common/errors'
 import type { FlasherService } from '../flasher'
 import type { BundleService } from './bundle-service'
 
@@ -19,19 +20,21 @@ export class FlashJobsService {
     if (fatal) throw new PairKitError('BAD_INPUT', `the bundle cannot be written: ${fatal.message}`)
     const regions = bundle.parts.map((part) => ({ offset: part.offset, name: part.name, bytes: part.bytes }))
     const chip = report.chip ?? bundle.chip
-    const jobs = [...new Set(input.ports)].map((port) => {
+    const jobs = [...new Set(input.devices)].map((link) => {
+      let deviceId = link
       try {
+        deviceId = deviceIdOf(link)
         const jobId = this.flasher.start({
           operation: 'flash',
-          port,
+          port: deviceId,
           regions,
           ...(chip ? { bundleChip: chip } : {}),
           options: { ...(input.baud ? { baud: input.baud } : {}), ...(input.stub === false ? { stub: false } : {}) },
         })
-        return { port, jobId }
+        return { deviceId, jobId }
       } catch (error) {
         // One busy port does not stop the others.
-        return { port, error: error instanceof Error ? error.message : String(error) }
+        return { deviceId, error: serializeError(error) }
       }
     })
     return { jobs }

@@ -23,7 +23,7 @@ describe('bundle.load and flash.start', () => {
     const summary = bundles.load({ files: droppedBuild() })
     expect(summary.ok).toBe(false)
     expect(summary.problems.map((problem) => problem.code)).toEqual(['NOT_AN_APP_IMAGE'])
-    expect(() => jobs.start({ bundleId: summary.bundleId, ports: ['rfc2217://127.0.0.1:1'] })).toThrow(/the bundle cannot be written: 0x10000 app is not an ESP app image/)
+    expect(() => jobs.start({ bundleId: summary.bundleId, devices: ['rfc2217://127.0.0.1:1'] })).toThrow(/the bundle cannot be written: 0x10000 app is not an ESP app image/)
     expect(flasher.list()).toEqual([])
 
     const raw = bundles.load({ files: droppedBuild(), raw: [0x10000] })
