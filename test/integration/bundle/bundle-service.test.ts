@@ -2,9 +2,15 @@
 // data where the app belongs before any job starts.
 import { describe, expect, it } from 'vitest'
 import { bytesToBase64 } from '../../../src/common/base64'
+import { DeviceJobs } from '../../../src/main/devices/device-jobs'
+import { DeviceLocks } from '../../../src/main/devices/device-locks'
+import { DeviceRegistry } from '../../../src/main/devices/device-registry'
 import { FlasherService } from '../../../src/main/flasher'
+import { MemorySecretStore } from '../../../src/main/secrets/secret-store'
 import { BundleService } from '../../../src/main/services/bundle-service'
+import { ConfigService } from '../../../src/main/services/config-service'
 import { FlashJobsService } from '../../../src/main/services/flash-jobs-service'
+import { HistoryStore } from '../../../src/main/state/history-store'
 import { esp32Build, flasherArgsJson } from '../../unit/bundle/build-fixtures'
 
 const readme = new TextEncoder().encode('# bridge\n\nBuild with idf.py build.\n')
@@ -18,8 +24,9 @@ function droppedBuild(): { path: string; base64: string }[] {
 describe('bundle.load and flash.start', () => {
   it('refuse a build whose app is not an image, and accept it as raw data on request', async () => {
     const bundles = new BundleService()
-    const flasher = new FlasherService()
-    const jobs = new FlashJobsService(flasher, bundles)
+    const locks = new DeviceLocks()
+    const flasher = new FlasherService(locks)
+    const jobs = new FlashJobsService(new DeviceJobs(flasher, new DeviceRegistry({ locks }), new ConfigService(new MemorySecretStore()), new HistoryStore()), bundles)
     const summary = bundles.load({ files: droppedBuild() })
     expect(summary.ok).toBe(false)
     expect(summary.problems.map((problem) => problem.code)).toEqual(['NOT_AN_APP_IMAGE'])

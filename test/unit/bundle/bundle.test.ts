@@ -248,9 +248,17 @@ describe('validateBundle', () => {
     expect(errors(bundle)).toEqual([expect.stringContaining('0x10000 empty.bin is not an ESP app image (it is empty, an image starts with 0xE9)')])
   })
 
-  it('asks for the chip when nothing tells it', () => {
-    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
-    expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
+  it('asks for the chip when nothing tells it and an image needs one', () => {
+    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x10000, 'app.bin', fixture('images/hello-world-signed.bin'), 'app')] }
+    bundle.parts[0]!.bytes = bundle.parts[0]!.bytes.slice()
+    bundle.parts[0]!.bytes[12] = 0xee // chip id: none PairKit knows, so the image does not tell either
+    expect(validateBundle(bundle).problems.map((p) => p.message)).toContain('the target chip is unknown: give it with --chip')
+  })
+
+  it('needs no chip for data alone (an NVS image at the nvs partition)', () => {
+    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(0x6000).fill(0xff), 'data')] }
+    expect(validateBundle(bundle).problems).toEqual([])
+    expect(validateBundle({ ...bundle, chip: 'esp99' }).problems.map((p) => p.code)).toEqual(['NO_CHIP'])
   })
 })
 
