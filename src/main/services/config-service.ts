@@ -101,7 +101,7 @@ export class ConfigService {
       for (const [which, field, value] of given) if (which === side) (config as Record<string, unknown>)[field] = value
       for (const field of [...SECRET_FIELDS, ...URI_FIELDS]) {
         if (given.some(([which, f]) => which === side && f === field)) continue
-        const kept = this.secrets.get(secretId(record.pairId, side, field))
+        const kept = this.secrets.get(pairSecretId(record.pairId, side, field))
         if (kept !== undefined) (config as Record<string, unknown>)[field] = kept
       }
       assertValidConfig(config, `site ${side.toUpperCase()}`)
@@ -109,7 +109,7 @@ export class ConfigService {
     const secrets = new Set(record.secrets ?? [])
     for (const [side, field, value] of given) {
       if (URI_FIELDS.includes(field) && !hasUrlPassword(value)) continue
-      this.secrets.set(secretId(record.pairId, side, field), value)
+      this.secrets.set(pairSecretId(record.pairId, side, field), value)
       if (value === '') secrets.delete(`${side}.${field}`)
       else secrets.add(`${side}.${field}`)
     }
@@ -187,13 +187,13 @@ export class ConfigService {
   private keepSecrets(pairId: string, side: Side, config: DeviceConfig): DeviceConfig {
     const kept = { ...config }
     for (const field of SECRET_FIELDS) {
-      this.secrets.set(secretId(pairId, side, field), String(config[field]))
+      this.secrets.set(pairSecretId(pairId, side, field), String(config[field]))
       ;(kept as Record<string, unknown>)[field] = ''
     }
     for (const field of URI_FIELDS) {
       const uri = String(config[field])
       if (!hasUrlPassword(uri)) continue
-      this.secrets.set(secretId(pairId, side, field), uri)
+      this.secrets.set(pairSecretId(pairId, side, field), uri)
       ;(kept as Record<string, unknown>)[field] = maskUrlPassword(uri)
     }
     return kept
@@ -206,7 +206,7 @@ export class ConfigService {
       for (const field of URI_FIELDS) {
         const uri = record[side]?.[field]
         if (typeof uri !== 'string' || !hasUrlPassword(uri) || maskUrlPassword(uri) === uri) continue
-        this.secrets.set(secretId(record.pairId, side, field), uri)
+        this.secrets.set(pairSecretId(record.pairId, side, field), uri)
         ;(record[side] as unknown as Record<string, unknown>)[field] = maskUrlPassword(uri)
         moved = true
       }
@@ -224,7 +224,7 @@ export class ConfigService {
   }
 
   private storedSecret(pairId: string, side: Side, field: ConfigField): string {
-    const value = this.secrets.get(secretId(pairId, side, field))
+    const value = this.secrets.get(pairSecretId(pairId, side, field))
     if (value !== undefined) return value
     throw passwordsGone(pairId, this.secrets.kind)
   }
@@ -267,7 +267,8 @@ export class ConfigService {
   }
 }
 
-function secretId(pairId: string, side: Side, field: string): string {
+/** Where a pair's secret is kept in the SecretStore. */
+export function pairSecretId(pairId: string, side: Side, field: string): string {
   return `pair:${pairId}:${side}:${field}`
 }
 
