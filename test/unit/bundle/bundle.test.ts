@@ -20,6 +20,15 @@ const md5hex = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('he
 const codes = (bundle: Bundle, options = {}) => validateBundle(bundle, options).problems.map((p) => p.code)
 
 describe('flasher_args.json', () => {
+  it.each(['flash_files only', 'named'] as const)('takes an NVS image the build flashes with the project (listed %s) as data', (listing) => {
+    const layout = esp32Build()
+    // esp_idf_sample_val.bin: a 0x6000 image from ESP-IDF's own generator; its first byte is not an image's 0xE9.
+    const files: Record<string, Uint8Array> = { ...layout.files, 'nvs.bin': fixture('nvs/esp_idf_sample_val.bin') }
+    const bundle = bundleFromFlasherArgs(flasherArgsJson('dash', layout, { nvs: listing }), (file) => files[file], 'build')
+    expect(bundle.parts.map((part) => [part.offset, part.kind])).toEqual([[0x1000, 'bootloader'], [0x8000, 'partition-table'], [0x9000, 'data'], [0x10000, 'app']])
+    expect(validateBundle(bundle).problems).toEqual([])
+  })
+
   it.each(['underscore', 'dash'] as const)('reads the %s spelling', (spelling) => {
     const args = parseFlasherArgs(flasherArgsJson(spelling, esp32Build()))
     expect(args.problems).toEqual([])
