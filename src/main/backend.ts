@@ -49,6 +49,7 @@ export class Backend extends Disposable {
   constructor(options: BackendOptions) {
     super()
     const dataDir = options.dataDir
+    const startedAt = Date.now()
     this.locks = new DeviceLocks()
     this.register(toDisposable(() => this.locks.dispose()))
     this.devices = this.register(new DeviceRegistry({ locks: this.locks, ...(dataDir ? { dataDir } : {}) }))
@@ -90,6 +91,7 @@ export class Backend extends Disposable {
         platform: `${os.platform()}-${os.arch()}`,
         secrets: secretStorage,
         ...(dataDir ? { dataDir } : {}),
+        startedAt,
       }),
       'ports.list': () => this.ports.list(),
       'devices.list': () => this.devices.list(),

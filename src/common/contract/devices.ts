@@ -102,7 +102,7 @@ export const DeviceRef = z.string().min(1).max(MAX_LINK_LENGTH)
 const PairId = z.string().regex(/^[a-z0-9]{8,32}$/)
 
 export const devicesRequests = {
-  /** Every known device, most recently seen first. */
+  /** Every known device, in the order they became known. */
   'devices.list': { input: z.object({}).strict(), output: z.array(DeviceSchema) },
   /** Makes a link a known device (nothing is sent to it); adding it again returns the same device. */
   'devices.add': { input: z.object({ link: DeviceRef }).strict(), output: DeviceSchema },

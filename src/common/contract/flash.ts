@@ -82,7 +82,9 @@ export const flashRequests = {
    * Flashes a loaded bundle to each device (ids or any spelling of their links; two spellings
    * of one link are one device), one job per device, in parallel. A device busy with another
    * operation gets an error (code DEVICE_BUSY) and the others start. After a successful flash
-   * the device is probed again by itself (devices.changed tells the result).
+   * the device is reset, probed again in the same job and left running its app: the done
+   * state's result is the flash result with `probe` (a ProbeResult) or `reprobeError`, and
+   * devices.changed carries what the probe learnt.
    */
   'flash.start': {
     input: z
