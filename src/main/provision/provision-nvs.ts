@@ -33,7 +33,7 @@ export async function provisionNvs(url: string, options: ProvisionNvsOptions, re
     reporter.stage('reading the partition table')
     const table = decodePartitionTable(await readFlash(session, DEFAULT_TABLE_OFFSET, TABLE_MAX_LENGTH))
     const partition = settingsPartition(table, session.flashSize)
-    const bytes = fillPartition(options.image(partition), partition)
+    const bytes = fillPartition(imageFor(options, partition), partition)
     const region = { offset: partition.offset, name: partition.name, bytes }
     const compressed = options.stub === false ? undefined : await compressImage(bytes)
     const { written: regions } = await writeVerified(session, [region], new Map([[region, compressed]]), reporter)
@@ -54,7 +54,7 @@ export async function provisionNvs(url: string, options: ProvisionNvsOptions, re
   if (options.reset === false) return { ...written, deviceState: reporter.deviceState }
   // The probe after the reset reads what the device now holds, and leaves it running its app.
   reporter.stage('probing the device again')
-  const probeReporter: JobReporter = { ...reporter, stage: (text) => reporter.stage(text), deviceState: reporter.deviceState }
+  const probeReporter: JobReporter = { ...reporter }
   let probed: ProbeResult | undefined
   try {
     probed = await probe(url, { ...options, resetAfter: true }, probeReporter)
@@ -64,4 +64,14 @@ export async function provisionNvs(url: string, options: ProvisionNvsOptions, re
     return { ...written, reprobeError: serializeError(shown), deviceState: `the settings are written and verified, but probing the device again failed (${shown.message})` }
   }
   return { ...written, probe: probed, deviceState: probeReporter.deviceState }
+}
+
+/** The image for the partition; a failure to make it (settings that do not fit) is said as a refusal. */
+function imageFor(options: ProvisionNvsOptions, partition: PartitionEntry): Uint8Array {
+  try {
+    return options.image(partition)
+  } catch (error) {
+    if (!(error instanceof PairKitError)) throw error
+    throw new PairKitError(error.code, `${error.message}; nothing was written`, { hint: error.hint })
+  }
 }
