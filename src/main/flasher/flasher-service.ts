@@ -119,10 +119,13 @@ export class FlasherService {
     }
     await Promise.resolve()
     const work = Promise.resolve().then(() => this.dispatch(job.request, signal, reporter))
-    // Backstop: if something below ignores the abort, the job still ends within a second.
-    const cancelled = new Promise<never>((_, reject) =>
-      signal.addEventListener('abort', () => setTimeout(() => reject(new CancelledError()), CANCEL_GRACE_MS).unref(), { once: true }),
-    )
+    // Backstop: if something below ignores the abort, the job still ends within a second
+    // (also when it was cancelled before it began: the abort event has then been and gone).
+    const cancelled = new Promise<never>((_, reject) => {
+      const giveUp = () => setTimeout(() => reject(new CancelledError()), CANCEL_GRACE_MS).unref()
+      if (signal.aborted) giveUp()
+      else signal.addEventListener('abort', giveUp, { once: true })
+    })
     let final: FlasherJobState
     try {
       job.value = await Promise.race([work, cancelled])
