@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   USAGE: { exit: 2, hint: 'Run the command with --help to see its options.' },
   NOT_FOUND: { exit: 1, hint: 'Check the name or path and try again.' },
   PORT_BUSY: { exit: 1, hint: 'Close the other program (a serial monitor, another flasher) and try again.' },
+  DEVICE_BUSY: { exit: 1, hint: 'Wait for the operation under way to finish, or cancel it.' },
   PORT_NOT_FOUND: { exit: 1, hint: 'Check the cable and run `pairkit ports` to see which ports exist.' },
   PORT_DISCONNECTED: { exit: 1, hint: 'The device went away: check the USB cable and the port, then retry.' },
   NO_ANSWER: { exit: 1, hint: 'Hold BOOT, tap EN, and try again, or check the cable.' },

@@ -3,14 +3,20 @@
 import os from 'node:os'
 import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contract'
 import { Emitter } from '../common/event'
-import { Disposable } from '../common/lifecycle'
+import { Disposable, toDisposable } from '../common/lifecycle'
+import { DeviceJobs } from './devices/device-jobs'
+import { DeviceLocks } from './devices/device-locks'
+import { DeviceRegistry } from './devices/device-registry'
+import { FlasherService } from './flasher'
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
 import { parseExtraPortPatterns } from './serial/port-lister'
 import { PortWatcher } from './serial/port-watcher'
-import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
-import { FlasherService } from './flasher'
 import { BundleService } from './services/bundle-service'
-import { FlashJobsService } from './services/flash-jobs-service'
 import { ConfigService } from './services/config-service'
+import { FlashJobsService } from './services/flash-jobs-service'
+import { CurrentBundleStore } from './state/current-bundle-store'
+import { HistoryStore } from './state/history-store'
+import { UiStateStore } from './state/ui-state-store'
 import { PAIRKIT_VERSION } from './version'
 
 export interface BackendOptions {
@@ -21,7 +27,10 @@ export interface BackendOptions {
   secrets?: SecretStore
   /** Why passwords are kept in memory only, for the UI to say ("Passwords are kept in memory only: …"). */
   secretStorageReason?: string
-  /** Where the app keeps its own records (pairs without their secrets); none = memory only. */
+  /**
+   * Where the app keeps its records (pairs without their secrets, devices, flash history, the
+   * current bundle, the views' inputs); none = memory only, for this run.
+   */
   dataDir?: string
 }
 
@@ -32,42 +41,88 @@ export class Backend extends Disposable {
   readonly handlers: ContractHandlers
   private readonly ports: PortWatcher
   readonly bundles: BundleService
+  /** One operation per device at a time, for every service that talks to devices. */
+  readonly locks: DeviceLocks
+  readonly devices: DeviceRegistry
+  private readonly flasher: FlasherService
 
   constructor(options: BackendOptions) {
     super()
+    const dataDir = options.dataDir
+    const startedAt = Date.now()
+    this.locks = new DeviceLocks()
+    this.register(toDisposable(() => this.locks.dispose()))
+    this.devices = this.register(new DeviceRegistry({ locks: this.locks, ...(dataDir ? { dataDir } : {}) }))
+    this.register(this.devices.onDidChange((list) => this._onEvent.fire({ name: 'devices.changed', payload: list })))
+
     this.ports = this.register(
       new PortWatcher(options.extraPortPatterns ?? parseExtraPortPatterns(process.env.PAIRKIT_EXTRA_PORTS)),
     )
-    this.register(this.ports.onDidChange((ports) => this._onEvent.fire({ name: 'ports.changed', payload: ports })))
+    this.register(
+      this.ports.onDidChange((ports) => {
+        this.devices.setPorts(ports)
+        this._onEvent.fire({ name: 'ports.changed', payload: ports })
+      }),
+    )
     this.ports.start()
     const secrets = options.secrets ?? new MemorySecretStore()
     const secretStorage = {
       storage: secrets.kind,
       ...(secrets.kind === 'memory' ? { reason: options.secretStorageReason ?? 'the browser host keeps nothing on disk' } : {}),
     }
-    const config = new ConfigService(secrets, options.dataDir)
-    this.bundles = new BundleService()
-    const flasher = new FlasherService()
-    this.register({ dispose: () => void flasher.dispose() })
-    this.register(flasher.onDidChangeJob((job) => this._onEvent.fire({ name: 'flash.job', payload: job })))
-    const flashJobs = new FlashJobsService(flasher, this.bundles)
+    const config = new ConfigService(secrets, dataDir)
+    this.bundles = new BundleService(dataDir ? new CurrentBundleStore(dataDir) : undefined)
+    const history = new HistoryStore(dataDir)
+    this.register(toDisposable(() => history.dispose()))
+    this.register(history.onDidAdd((entry) => this._onEvent.fire({ name: 'history.added', payload: entry })))
+    const uiState = new UiStateStore(dataDir)
+    this.flasher = new FlasherService(this.locks)
+    this.register({ dispose: () => void this.flasher.dispose() })
+    this.register(this.flasher.onDidChangeJob((job) => this._onEvent.fire({ name: 'flash.job', payload: job })))
+    const jobs = this.register(new DeviceJobs(this.flasher, this.devices, config, history))
+    const flashJobs = new FlashJobsService(jobs, this.bundles)
+    const flasher = this.flasher
 
     this.handlers = {
-      'app.info': () => ({ name: 'PairKit', version: PAIRKIT_VERSION, host: options.host, platform: `${os.platform()}-${os.arch()}`, secrets: secretStorage }),
+      'app.info': () => ({
+        name: 'PairKit',
+        version: PAIRKIT_VERSION,
+        host: options.host,
+        platform: `${os.platform()}-${os.arch()}`,
+        secrets: secretStorage,
+        ...(dataDir ? { dataDir } : {}),
+        startedAt,
+      }),
       'ports.list': () => this.ports.list(),
+      'devices.list': () => this.devices.list(),
+      'devices.add': ({ link }) => this.devices.add(link),
+      'devices.forget': ({ deviceId }) => {
+        this.devices.forget(deviceId)
+        return {}
+      },
+      'devices.probe': ({ deviceId }) => ({ jobId: jobs.probe(deviceId) }),
+      'devices.provision': ({ deviceId, pairId, role, noReset }) => ({ jobId: jobs.provision(deviceId, pairId, role, noReset ? { noReset } : {}) }),
       'config.pair': (input) => config.pair(input),
       'config.pairs': () => config.list(),
+      'config.setPasswords': (input) => config.setPasswords(input),
       'config.nvsImage': ({ pairId, side }) => config.nvsImage(pairId, side),
       'config.exportPair': ({ pairId }) => config.exportPair(pairId),
       'config.readBack': (input) => config.readBack(input),
       'bundle.load': (input) => this.bundles.load(input),
+      'bundle.current': () => this.bundles.current(),
       'flash.start': (input) => flashJobs.start(input),
-      'flash.probe': ({ port }) => ({ jobId: flasher.start({ operation: 'probe', port, options: { readBack: true } }) }),
+      'flash.probe': ({ port }) => ({ jobId: jobs.probe(port) }),
       'flash.cancel': ({ jobId }) => {
         flasher.cancel(jobId)
         return {}
       },
       'flash.jobs': () => flasher.list(),
+      'history.list': (input) => history.list(input),
+      'ui.getState': () => ({ values: uiState.all() }),
+      'ui.setState': ({ key, value }) => {
+        uiState.set(key, value)
+        return {}
+      },
     }
   }
 }

@@ -13,6 +13,7 @@ import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store'
 import { chooseSecretStorage } from './secrets/secret-storage-mode'
 import { MemorySecretStore } from './secrets/secret-store'
 import { CONTENT_SECURITY_POLICY } from './security'
+import { resolveDataDir } from './state/data-dir'
 import { denyPermissionCheck, denyPermissionRequest, isRendererPage, mayOpenExternally } from './window-policy'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -28,7 +29,8 @@ app.whenReady().then(() => {
   session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
 
   // Passwords at rest only through a real OS keychain; otherwise memory only, and the UI says so.
-  const dataDir = app.getPath('userData')
+  // The same folder the browser host uses (Electron's userData for "PairKit", or PAIRKIT_DATA_DIR).
+  const dataDir = resolveDataDir()
   const storage = chooseSecretStorage({
     platform: process.platform,
     encryptionAvailable: safeStorage.isEncryptionAvailable(),

@@ -8,6 +8,7 @@ import { FlashMemory } from './flash'
 import { flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
 import type { TwinNetwork } from './firmware/network-policy'
+import { defaultMac, twinMac } from './identity'
 import { DeviceLink } from './transports/link'
 import { startRfc2217Transport } from './transports/rfc2217'
 import { startSocketTransport, type ListeningTransport } from './transports/socket'
@@ -19,7 +20,7 @@ export interface TwinOptions {
   /** Backing file of the flash (created 0xFF-filled when missing); omit for in-memory. */
   flashPath?: string
   flashSize?: number
-  /** Six bytes; default derived from the flash path so each twin differs. */
+  /** Six bytes; by default the one kept beside the flash file (identity.ts), so each twin differs and keeps its own. */
   mac?: Uint8Array
   /** `rfc2217://host:port` or `socket://host:port` (port 0 picks one). */
   listen?: string
@@ -55,12 +56,7 @@ export function parseListenUrl(url: string): { scheme: 'rfc2217' | 'socket'; hos
   return { scheme: match[1] as 'rfc2217' | 'socket', host: (match[2] ?? '').replace(/^\[|\]$/g, ''), port }
 }
 
-/** A locally administered unicast MAC (Espressif OUI is not ours to use), stable per seed text. */
-export function defaultMac(seedText: string): Uint8Array {
-  let hash = 0x811c9dc5
-  for (const char of seedText) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
-  return Uint8Array.from([0x02, 0x50, (hash >>> 24) & 0xff, (hash >>> 16) & 0xff, (hash >>> 8) & 0xff, hash & 0xff])
-}
+export { defaultMac } from './identity'
 
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   const chip = twinChipByName(options.chip)
@@ -73,7 +69,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const device = new Device({
     chip,
     flash,
-    mac: options.mac ?? defaultMac(`${options.flashPath ?? ''}:${options.listen ?? options.tty ?? ''}:${chip.name}`),
+    mac: options.flashPath
+      ? twinMac(options.flashPath, chip.name, options.mac, options.onNote)
+      : (options.mac ?? defaultMac(`:${options.listen ?? options.tty ?? ''}:${chip.name}`)),
     wireTiming: options.wireTiming ?? true,
     onNote: options.onNote,
     outgoingFlashData: flashReadFaults(faults),

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
+import { makeTempDir } from './temp-dir'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const PAIRKIT_BIN = path.join(REPO_ROOT, 'bin/pairkit.js')
@@ -23,9 +24,17 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   return child
 }
 
-/** Runs `pairkit …` (bin/pairkit.js: the built CLI, rebuilt first when stale) as a tracked child process. */
+let dataDir: string | undefined
+
+/**
+ * Runs `pairkit …` (bin/pairkit.js: the built CLI, rebuilt first when stale) as a tracked child
+ * process. Its data folder is one temporary folder per test file (so a restarted `pairkit web`
+ * finds its records), never the user's, unless the test gives PAIRKIT_DATA_DIR itself.
+ */
 export function spawnPairkit(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawnTracked(process.execPath, [PAIRKIT_BIN, ...args], { cwd: REPO_ROOT, ...options })
+  const env = { ...(options.env ?? process.env) }
+  if (options.env?.PAIRKIT_DATA_DIR === undefined) env.PAIRKIT_DATA_DIR = dataDir ??= makeTempDir('pairkit-test-data-')
+  return spawnTracked(process.execPath, [PAIRKIT_BIN, ...args], { cwd: REPO_ROOT, ...options, env })
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */

@@ -12,6 +12,7 @@ import { nvsGenerateCommand } from './nvs-generate'
 import { peerCommand } from './peer'
 import { portsCommand } from './ports'
 import { probeCommand } from './probe'
+import { provisionCommand } from './provision'
 import { readFlashCommand } from './read-flash'
 import { twinCommand } from './twin'
 import { webCommand } from './web'
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   // Configure a pair.
   configPairCommand,
   configShowCommand,
+  provisionCommand,
   // Formats, byte for byte as Espressif's tools write them.
   nvsGenerateCommand,
   nvsDumpCommand,

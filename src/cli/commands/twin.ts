@@ -17,7 +17,8 @@ The first stdout line is the URL to connect to (a JSON object with --json).
   --chip NAME          esp32, esp32s3 or esp32c3
   --flash FILE         flash contents
   --flash-size SIZE    2MB, 4MB (default), 8MB, 16MB …
-  --mac MAC            base MAC in eFuse (default: derived from FILE)
+  --mac MAC            base MAC in eFuse for this run (default: the twin's own, kept in
+                       FILE.twin.json from its first start, so it stays the same device)
   --listen URL         rfc2217://HOST:PORT (DTR/RTS reset the chip, as ser2net with a dev
                        board) or socket://HOST:PORT (raw TCP, no control lines: every
                        connection powers the chip on in the --boot mode); PORT 0 = free port

@@ -17,6 +17,8 @@ export interface BundlePart {
    * app image or a partition table even where the table says one belongs. Its kind is 'data'.
    */
   raw?: boolean
+  /** Placed at an offset the technician chose (an NVS image dropped with its offset), not by a build file. */
+  placed?: boolean
 }
 
 export type BundleProblemCode =

@@ -98,7 +98,9 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
   }
   const chipName = options.chip ?? bundle.chip ?? imageChip(images)
   const chip = chipName === undefined ? undefined : chipByName(chipName)
-  if (!chip) {
+  // Data alone (an NVS image at the nvs partition) is the same bytes on every chip.
+  const needsChip = parts.some((part) => ['bootloader', 'app'].includes(roleOf(part)))
+  if (!chip && (needsChip || chipName !== undefined)) {
     add({ code: 'NO_CHIP', severity: 'error', message: chipName === undefined ? 'the target chip is unknown: give it with --chip' : `"${chipName}" is not a chip PairKit knows` })
   }
   if (chip) {

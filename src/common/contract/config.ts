@@ -39,6 +39,11 @@ export const PairSummarySchema = z.object({
   a: ShownConfigSchema,
   b: ShownConfigSchema,
   nvsSize: z.number(),
+  /**
+   * Whether this PairKit has the pair's passwords. "missing" after a restart of the browser
+   * host (memory only): enter them again with config.setPasswords before provisioning.
+   */
+  passwords: z.enum(['stored', 'missing']),
 })
 export type PairSummary = z.infer<typeof PairSummarySchema>
 
@@ -72,6 +77,7 @@ export type ReadBack = z.infer<typeof ReadBackSchema>
 const Base64 = z.string().max(8 * 1024 * 1024).regex(/^[A-Za-z0-9+/=\s]*$/, { message: 'must be base64' })
 const PairId = z.string().regex(/^[a-z0-9]{8,32}$/)
 const Side = z.enum(['a', 'b'])
+const Secret = z.string().max(64)
 
 export const configRequests = {
   'config.pair': {
@@ -88,6 +94,23 @@ export const configRequests = {
   'config.exportPair': {
     input: z.object({ pairId: PairId }).strict(),
     output: z.object({ fileName: z.string(), text: z.string() }),
+  },
+  /**
+   * Gives a pair its passwords again (they are gone when they were kept in memory only and
+   * PairKit restarted), or changes them. The signalling URI is the pair's with its password.
+   * The configurations must stay valid; nothing is kept when they do not.
+   */
+  'config.setPasswords': {
+    input: z
+      .object({
+        pairId: PairId,
+        a: z.object({ staPassword: Secret.optional(), apPassword: Secret.optional() }).strict().optional(),
+        b: z.object({ staPassword: Secret.optional(), apPassword: Secret.optional() }).strict().optional(),
+        turnPassword: Secret.optional(),
+        signallingUri: z.string().max(255).optional(),
+      })
+      .strict(),
+    output: PairSummarySchema,
   },
   'config.readBack': {
     input: z.object({ nvsBase64: Base64, pairId: PairId.optional(), side: Side.optional() }).strict(),

@@ -4,12 +4,15 @@
 import type { z } from 'zod'
 import { appEvents, appRequests } from './app'
 import { configEvents, configRequests } from './config'
+import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
+import { historyEvents, historyRequests } from './history'
 import { portsEvents, portsRequests } from './ports'
+import { uiStateEvents, uiStateRequests } from './ui-state'
 
 export const contract = {
-  requests: { ...appRequests, ...portsRequests, ...configRequests, ...flashRequests },
-  events: { ...appEvents, ...portsEvents, ...configEvents, ...flashEvents },
+  requests: { ...appRequests, ...portsRequests, ...devicesRequests, ...configRequests, ...flashRequests, ...historyRequests, ...uiStateRequests },
+  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents },
 } as const
 
 export type Contract = typeof contract
@@ -39,5 +42,8 @@ export function isEventName(name: string): name is EventName {
 
 export * from './app'
 export * from './config'
+export * from './devices'
 export * from './flash'
+export * from './history'
 export * from './ports'
+export * from './ui-state'

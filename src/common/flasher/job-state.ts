@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { SerializedErrorSchema } from '../rpc/messages'
 
-export const FlasherOperationSchema = z.enum(['probe', 'flash', 'erase', 'read-flash'])
+export const FlasherOperationSchema = z.enum(['probe', 'flash', 'erase', 'read-flash', 'provision'])
 export type FlasherOperation = z.infer<typeof FlasherOperationSchema>
 
 export const FlasherPhaseSchema = z.enum(['write', 'verify', 'erase', 'read'])
@@ -13,7 +13,14 @@ export type FlasherPhase = z.infer<typeof FlasherPhaseSchema>
 export const RegionRefSchema = z.object({ offset: z.number(), size: z.number(), name: z.string().optional() })
 export type RegionRef = z.infer<typeof RegionRefSchema>
 
-const JobBase = { jobId: z.string(), port: z.string(), operation: FlasherOperationSchema }
+const JobBase = {
+  jobId: z.string(),
+  /** The link as the job was given it. */
+  port: z.string(),
+  /** The device: the link normalised (src/common/devices/device-id.ts). */
+  deviceId: z.string(),
+  operation: FlasherOperationSchema,
+}
 
 export const FlasherJobStateSchema = z.discriminatedUnion('type', [
   z.object({ ...JobBase, type: z.literal('queued') }),

@@ -1,23 +1,36 @@
-// FlasherService: one job per port, any number of ports in parallel, each isolated (its own
-// link, loader and AbortController). Every change goes out as a FlasherJobState on
-// onDidChangeJob — plain JSON, so the UI contract can carry it unchanged.
+// FlasherService: one job per device, any number of devices in parallel, each isolated (its
+// own link, loader and AbortController). A job holds its device's lock (DeviceLocks, keyed
+// by the normalised link) from start to end, so two spellings of one link never run two jobs.
+// Every change goes out as a FlasherJobState on onDidChangeJob — plain JSON, so the UI
+// contract can carry it unchanged.
 import { Emitter, type Event } from '../../common/event'
 import { CancelledError, PairKitError, serializeError } from '../../common/errors'
 import { isFinal, type FlasherJobState, type FlasherOperation } from '../../common/flasher/job-state'
 import type { PlannedRegion } from '../../common/flasher/plan'
+import { DeviceLocks, type DeviceLease } from '../devices/device-locks'
 import type { AfterMode } from './flash-ops'
 import { erase, flash, probe, readFlashRange, type ConnectOptions, type JobReporter } from './operations'
 
+/** What a job composed elsewhere (provisioning, flash-then-probe) gets to work with. */
+export interface JobContext {
+  port: string
+  signal: AbortSignal
+  reporter: JobReporter
+}
+
 export type FlasherRequest =
-  | { operation: 'probe'; port: string; options?: ConnectOptions & { readBack?: boolean } }
+  | { operation: 'probe'; port: string; options?: ConnectOptions & { readBack?: boolean; resetAfter?: boolean } }
   | { operation: 'flash'; port: string; regions: PlannedRegion[]; bundleChip?: string; after?: AfterMode; compress?: boolean; options?: ConnectOptions }
   | { operation: 'erase'; port: string; region?: { offset: number; size: number }; options?: ConnectOptions }
   | { operation: 'read-flash'; port: string; offset: number; size: number; options?: ConnectOptions }
+  /** A job made of the operations above, run under the same lock, events and cancel. */
+  | { operation: FlasherOperation; port: string; run: (context: JobContext) => Promise<unknown> }
 
 interface Job {
   id: string
   request: FlasherRequest
   controller: AbortController
+  lease: DeviceLease
   state: FlasherJobState
   done: Promise<FlasherJobState>
   /** The raw result (read-flash bytes are not JSON; callers get them here). */
@@ -33,14 +46,16 @@ export class FlasherService {
   readonly onDidChangeJob: Event<FlasherJobState> = this._onDidChangeJob.event
   private nextId = 1
 
-  /** Starts a job; throws PORT_BUSY when that port already has one running. */
+  /** `locks`: shared with everything else that talks to devices (the backend's); a private set by default. */
+  constructor(readonly locks: DeviceLocks = new DeviceLocks()) {}
+
+  /** Starts a job; throws DEVICE_BUSY when the device is busy, BAD_INPUT when the port is not a link. */
   start(request: FlasherRequest): string {
-    const busy = [...this.jobs.values()].find((job) => job.request.port === request.port && !isFinal(job.state))
-    if (busy) throw new PairKitError('PORT_BUSY', `port busy: a ${busy.request.operation} job is already running on ${request.port}`)
     const id = `flash-${this.nextId++}`
+    const lease = this.locks.acquire(request.port, request.operation, id)
     const controller = new AbortController()
-    const base = { jobId: id, port: request.port, operation: request.operation as FlasherOperation }
-    const job: Job = { id, request, controller, state: { ...base, type: 'queued' }, done: Promise.resolve(undefined as never) }
+    const base = { jobId: id, port: request.port, deviceId: lease.deviceId, operation: request.operation }
+    const job: Job = { id, request, controller, lease, state: { ...base, type: 'queued' }, done: Promise.resolve(undefined as never) }
     this.jobs.set(id, job)
     this.emit(job, job.state)
     job.done = this.run(job, base)
@@ -83,7 +98,7 @@ export class FlasherService {
     this._onDidChangeJob.fire(state)
   }
 
-  private async run(job: Job, base: { jobId: string; port: string; operation: FlasherOperation }): Promise<FlasherJobState> {
+  private async run(job: Job, base: { jobId: string; port: string; deviceId: string; operation: FlasherOperation }): Promise<FlasherJobState> {
     const signal = job.controller.signal
     const reporter: JobReporter = {
       deviceState: 'the device was not reached; nothing was changed',
@@ -103,11 +118,14 @@ export class FlasherService {
         }),
     }
     await Promise.resolve()
-    const work = this.dispatch(job.request, signal, reporter)
-    // Backstop: if something below ignores the abort, the job still ends within a second.
-    const cancelled = new Promise<never>((_, reject) =>
-      signal.addEventListener('abort', () => setTimeout(() => reject(new CancelledError()), CANCEL_GRACE_MS).unref(), { once: true }),
-    )
+    const work = Promise.resolve().then(() => this.dispatch(job.request, signal, reporter))
+    // Backstop: if something below ignores the abort, the job still ends within a second
+    // (also when it was cancelled before it began: the abort event has then been and gone).
+    const cancelled = new Promise<never>((_, reject) => {
+      const giveUp = () => setTimeout(() => reject(new CancelledError()), CANCEL_GRACE_MS).unref()
+      if (signal.aborted) giveUp()
+      else signal.addEventListener('abort', giveUp, { once: true })
+    })
     let final: FlasherJobState
     try {
       job.value = await Promise.race([work, cancelled])
@@ -118,11 +136,14 @@ export class FlasherService {
       if (signal.aborted) final = { ...base, type: 'cancelled', deviceState: reporter.deviceState }
       else final = { ...base, type: 'failed', error: serializeError(error), deviceState: reporter.deviceState }
     }
+    // Free before telling: whoever hears "done" may start the next operation on the device.
+    job.lease.release()
     this.emit(job, final)
     return final
   }
 
   private dispatch(request: FlasherRequest, signal: AbortSignal, reporter: JobReporter): Promise<unknown> {
+    if ('run' in request) return request.run({ port: request.port, signal, reporter })
     const options = { ...(request.options ?? {}), signal }
     switch (request.operation) {
       case 'probe':
@@ -144,5 +165,6 @@ export class FlasherService {
       case 'read-flash':
         return readFlashRange(request.port, { ...options, offset: request.offset, size: request.size }, reporter)
     }
+    throw new PairKitError('INTERNAL', `no way to run a ${String((request as { operation: unknown }).operation)} job`)
   }
 }

@@ -12,6 +12,7 @@ import { ProgressMeter, type Progress } from '../../common/flasher/progress'
 import { hex } from '../../common/hex'
 import { decodePartitionTable } from '../../common/partition-table'
 import { compressImage, eraseAll, eraseRegion, finish, firstDifferingSector, flashMd5, md5Hex, readFlash, writeRegion, type AfterMode, type WireState } from './flash-ops'
+import { hardReset } from './reset'
 import { DEFAULT_FLASH_BAUD, ROM_BAUD, Session, type SessionOptions } from './session'
 
 export interface JobReporter {
@@ -33,7 +34,8 @@ const PROGRESS_INTERVAL_MS = 200
 const PARTITION_TABLE_OFFSET = 0x8000
 const PARTITION_TABLE_SIZE = 0xc00
 
-async function connect(url: string, options: ConnectOptions, reporter: JobReporter, wantStub: boolean): Promise<Session> {
+/** Opens a session: reset into the bootloader, sync, identify, the stub (when wanted), the baud switch and the flash. */
+export async function connect(url: string, options: ConnectOptions, reporter: JobReporter, wantStub: boolean): Promise<Session> {
   const sessionOptions: SessionOptions = {
     ...(options.reset === false ? { reset: false } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -66,7 +68,14 @@ async function ticking<T>(tick: () => void, work: () => Promise<T>): Promise<T> 
   }
 }
 
-export async function probe(url: string, options: ConnectOptions & { readBack?: boolean }, reporter: JobReporter): Promise<ProbeResult> {
+export interface ProbeOptions extends ConnectOptions {
+  /** Read the partition table, the apps' descriptors and the settings (default true). */
+  readBack?: boolean
+  /** Reset the chip into its app afterwards (after a flash, so it runs); default: it stays in the bootloader. */
+  resetAfter?: boolean
+}
+
+export async function probe(url: string, options: ProbeOptions, reporter: JobReporter): Promise<ProbeResult> {
   const session = await connect(url, options, reporter, options.readBack !== false)
   try {
     const notes: string[] = []
@@ -103,11 +112,20 @@ export async function probe(url: string, options: ConnectOptions & { readBack?: 
     const s = session.securityInfo
     if (s) result.security = { flags: s.flags, secureBoot: s.secureBoot, secureDownloadMode: s.secureDownloadMode, flashEncryption: s.flashEncryption, flashCryptCount: s.flashCryptCount, jtagDisabled: s.jtagDisabled }
     if (options.readBack !== false && !session.secureDownloadMode) await readBack(session, result, safe, reporter)
-    reporter.deviceState = 'the device is in its bootloader; nothing was changed'
+    reporter.deviceState = options.resetAfter ? await resetIntoApp(session) : 'the device is in its bootloader; nothing was changed'
     return result
   } finally {
     await session.close()
   }
+}
+
+/** Pulses EN with IO0 released, where the link has the lines for it; says what became of the chip. */
+async function resetIntoApp(session: Session): Promise<string> {
+  if (!session.link.info.controlLines || session.options.reset === false) {
+    return `the chip was not reset (${session.link.info.controlLines ? 'resets were turned off' : `${session.link.info.url} has no DTR/RTS`}): press EN to start the app`
+  }
+  await hardReset(session.link, session.resetKind === 'usb-jtag')
+  return 'the chip was reset and runs the app'
 }
 
 /** Partition table, each app's descriptor, and the configuration in the nvs partition. */
@@ -160,47 +178,7 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
     const planned = checkPlan(regions, { chip: session.chipName, flashSize: session.flashSize }, options.bundleChip)
     const compressed = compressing ? await compressing : undefined
     const payloadOf = new Map(regions.map((region, index) => [region, compressed?.[index]]))
-    const total = planned.reduce((sum, region) => sum + region.bytes.length, 0)
-    const meter = new ProgressMeter(total)
-    let doneBefore = 0
-    let wire: WireState = { acked: 0, inFlight: 0, since: performance.now() }
-    let current: { region: PlannedRegion; payloadLength: number } | undefined
-    const tick = () => {
-      if (!current) return
-      // Between acknowledgements, estimate the block in flight from the wire rate.
-      const moving = Math.min(wire.inFlight, ((performance.now() - wire.since) / 1000) * (session.link.baudRate / 10))
-      const fraction = Math.min(1, (wire.acked + Math.max(0, moving)) / Math.max(1, current.payloadLength))
-      meter.update(doneBefore + Math.floor(fraction * current.region.bytes.length))
-      reporter.progress('write', meter.snapshot(), { offset: current.region.offset, size: current.region.bytes.length, name: current.region.name })
-    }
-    const written: FlashResult['regions'] = []
-    let wireBytes = 0
-    let wireSeconds = 0
-    for (const region of planned) {
-      const payload = payloadOf.get(region)
-      const expected = md5Hex(region.bytes)
-      let retried = false
-      for (let attempt = 1; ; attempt++) {
-        reporter.deviceState = `the flash at ${hex(region.offset)} (${region.name}) is partly written: flash again before using the device; it stays in its bootloader`
-        current = { region, payloadLength: (payload ?? region.bytes).length }
-        const stats = await ticking(tick, () =>
-          writeRegion(session, region.offset, region.bytes, { ...(payload ? { compressed: payload } : {}), onWire: (state) => (wire = state) }),
-        )
-        wireBytes += stats.wireBytes
-        wireSeconds += stats.wireSeconds
-        current = undefined
-        reporter.stage(`verifying ${region.name}`)
-        const got = await flashMd5(session, region.offset, region.bytes.length)
-        if (got === expected) break
-        const at = await firstDifferingSector(session, region.offset, region.bytes)
-        if (attempt >= 2) throw new PairKitError('VERIFY_FAILED', `verify failed at ${hex(at)}`, { detail: `${region.name}: MD5 ${got}, expected ${expected}` })
-        reporter.warning(`verify failed at ${hex(at)} (${region.name}); writing the region again`)
-        retried = true
-      }
-      written.push({ offset: region.offset, size: region.bytes.length, name: region.name, wireBytes: (payload ?? region.bytes).length, md5: expected, verified: true, retried })
-      doneBefore += region.bytes.length
-      meter.update(doneBefore)
-    }
+    const { written, total, wireBytes, wireSeconds } = await writeVerified(session, planned, payloadOf, reporter)
     reporter.deviceState = 'the firmware is written and verified; the device is still in its bootloader'
     reporter.deviceState = await finish(session, options.after ?? 'hard-reset', compressed !== undefined)
     const seconds = (performance.now() - started) / 1000
@@ -220,6 +198,63 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
   } finally {
     await session.close()
   }
+}
+
+export interface WrittenRegions {
+  written: FlashResult['regions']
+  /** Bytes written (uncompressed), on the wire, and the time on the wire. */
+  total: number
+  wireBytes: number
+  wireSeconds: number
+}
+
+/**
+ * Writes regions in address order on an open session (compressed where `payloadOf` gives a
+ * zlib stream), verifies each by MD5, and writes a region once more when it differs.
+ */
+export async function writeVerified(session: Session, planned: readonly PlannedRegion[], payloadOf: ReadonlyMap<PlannedRegion, Uint8Array | undefined>, reporter: JobReporter): Promise<WrittenRegions> {
+  const total = planned.reduce((sum, region) => sum + region.bytes.length, 0)
+  const meter = new ProgressMeter(total)
+  let doneBefore = 0
+  let wire: WireState = { acked: 0, inFlight: 0, since: performance.now() }
+  let current: { region: PlannedRegion; payloadLength: number } | undefined
+  const tick = () => {
+    if (!current) return
+    // Between acknowledgements, estimate the block in flight from the wire rate.
+    const moving = Math.min(wire.inFlight, ((performance.now() - wire.since) / 1000) * (session.link.baudRate / 10))
+    const fraction = Math.min(1, (wire.acked + Math.max(0, moving)) / Math.max(1, current.payloadLength))
+    meter.update(doneBefore + Math.floor(fraction * current.region.bytes.length))
+    reporter.progress('write', meter.snapshot(), { offset: current.region.offset, size: current.region.bytes.length, name: current.region.name })
+  }
+  const written: FlashResult['regions'] = []
+  let wireBytes = 0
+  let wireSeconds = 0
+  for (const region of planned) {
+    const payload = payloadOf.get(region)
+    const expected = md5Hex(region.bytes)
+    let retried = false
+    for (let attempt = 1; ; attempt++) {
+      reporter.deviceState = `the flash at ${hex(region.offset)} (${region.name}) is partly written: flash again before using the device; it stays in its bootloader`
+      current = { region, payloadLength: (payload ?? region.bytes).length }
+      const stats = await ticking(tick, () =>
+        writeRegion(session, region.offset, region.bytes, { ...(payload ? { compressed: payload } : {}), onWire: (state) => (wire = state) }),
+      )
+      wireBytes += stats.wireBytes
+      wireSeconds += stats.wireSeconds
+      current = undefined
+      reporter.stage(`verifying ${region.name}`)
+      const got = await flashMd5(session, region.offset, region.bytes.length)
+      if (got === expected) break
+      const at = await firstDifferingSector(session, region.offset, region.bytes)
+      if (attempt >= 2) throw new PairKitError('VERIFY_FAILED', `verify failed at ${hex(at)}`, { detail: `${region.name}: MD5 ${got}, expected ${expected}` })
+      reporter.warning(`verify failed at ${hex(at)} (${region.name}); writing the region again`)
+      retried = true
+    }
+    written.push({ offset: region.offset, size: region.bytes.length, name: region.name, wireBytes: (payload ?? region.bytes).length, md5: expected, verified: true, retried })
+    doneBefore += region.bytes.length
+    meter.update(doneBefore)
+  }
+  return { written, total, wireBytes, wireSeconds }
 }
 
 export async function erase(url: string, options: ConnectOptions & { region?: { offset: number; size: number } }, reporter: JobReporter): Promise<{ erased: string }> {

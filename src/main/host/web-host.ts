@@ -2,7 +2,7 @@
 // WebSocket, both on 127.0.0.1 only. Every request must name the host as 127.0.0.1 or
 // localhost (no DNS rebinding); every WebSocket must present the per-run token and come
 // from a page of this host, so no other local page or web site can drive it.
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -16,6 +16,7 @@ import type { Backend } from '../backend'
 import { browserHostContentSecurityPolicy, withMetaPolicy } from '../security'
 import { allowedOrigins, checkedHost } from './allowed-hosts'
 import { serveStatic } from './static-files'
+import { newWebToken } from './web-token'
 
 export const WS_PATH = '/rpc'
 /** A frame larger than this is refused: the largest message is a dropped firmware bundle. */
@@ -32,6 +33,7 @@ export interface WebHostOptions {
   /** Folder with the built renderer (index.html and assets). */
   rendererDir: string
   port?: number
+  /** The token a WebSocket must present; a new random one by default (see web-token.ts for a kept one). */
   token?: string
 }
 
@@ -45,7 +47,7 @@ export interface WebHost {
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const token = options.token ?? randomBytes(24).toString('base64url')
+  const token = options.token ?? newWebToken()
   const connections = new Set<IDisposable>()
   const root = path.resolve(options.rendererDir)
   let port = 0

@@ -3,10 +3,9 @@
 // SecretStore (OS-encrypted on the desktop, memory in the browser host) and are put back
 // only to build a device's NVS image.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { base64ToBytes, bytesToBase64 } from '../../common/base64'
 import {
+  assertValidConfig,
   configFromNvsImage,
   configToNvsImage,
   DEFAULT_NVS_SIZE,
@@ -26,16 +25,9 @@ import {
 import type { PairSummary, ReadBack, RequestInput, ShownConfig, ShownDifference } from '../../common/contract'
 import { PairKitError } from '../../common/errors'
 import type { SecretStore } from '../secrets/secret-store'
+import { readPairRecords, writePairRecords, type PairRecord } from './pair-records'
 
-type Side = 'a' | 'b'
-
-interface PairRecord {
-  pairId: string
-  createdAt: number
-  /** Secret fields are blank here and URI passwords masked; their values live in the SecretStore. */
-  a: DeviceConfig
-  b: DeviceConfig
-}
+export type Side = 'a' | 'b'
 
 export class ConfigService {
   private readonly pairs = new Map<string, PairRecord>()
@@ -60,6 +52,7 @@ export class ConfigService {
       createdAt: Date.now(),
       a: this.keepSecrets(provisioned.pairId, 'a', provisioned.a),
       b: this.keepSecrets(provisioned.pairId, 'b', provisioned.b),
+      secrets: secretsOf(provisioned.a, 'a').concat(secretsOf(provisioned.b, 'b')),
     }
     this.pairs.set(record.pairId, record)
     this.save()
@@ -71,8 +64,63 @@ export class ConfigService {
   }
 
   nvsImage(pairId: string, side: Side): { fileName: string; base64: string } {
-    const config = this.withSecrets(this.record(pairId), side)
-    return { fileName: `pairkit-${pairId}-${side === 'a' ? 'site-a-role1' : 'site-b-role2'}-nvs.bin`, base64: bytesToBase64(configToNvsImage(config)) }
+    return { fileName: `pairkit-${pairId}-${side === 'a' ? 'site-a-role1' : 'site-b-role2'}-nvs.bin`, base64: bytesToBase64(this.nvsImageBytes(pairId, side)) }
+  }
+
+  /** The NVS image of one side, `size` bytes (a device's nvs partition size; the pages it does not need are empty). */
+  nvsImageBytes(pairId: string, side: Side, size = DEFAULT_NVS_SIZE): Uint8Array {
+    return configToNvsImage(this.withSecrets(this.record(pairId), side), size)
+  }
+
+  /** Throws the sentence to show when the side's image cannot be made here (unknown pair, passwords gone). */
+  checkCanProvision(pairId: string, side: Side): void {
+    this.withSecrets(this.record(pairId), side)
+  }
+
+  /**
+   * Puts back passwords that are gone (memory-only storage after a restart), or replaces them.
+   * The pair's configurations must stay valid with them; nothing is kept when they are not.
+   */
+  setPasswords(input: RequestInput<'config.setPasswords'>): PairSummary {
+    const record = this.record(input.pairId)
+    const given: Array<[Side, ConfigField, string]> = []
+    for (const side of ['a', 'b'] as const) {
+      const site = input[side]
+      if (site?.staPassword !== undefined) given.push([side, 'staPassword', site.staPassword])
+      if (site?.apPassword !== undefined) given.push([side, 'apPassword', site.apPassword])
+      if (input.turnPassword !== undefined) given.push([side, 'turnPassword', input.turnPassword])
+      if (input.signallingUri !== undefined) {
+        if (maskUrlPassword(input.signallingUri) !== record[side].signallingUri) {
+          throw new PairKitError('BAD_INPUT', `the signalling broker address must be the pair's (${record[side].signallingUri}) with the password in place of ***`)
+        }
+        given.push([side, 'signallingUri', input.signallingUri])
+      }
+    }
+    for (const side of ['a', 'b'] as const) {
+      const config = { ...record[side] }
+      for (const [which, field, value] of given) if (which === side) (config as Record<string, unknown>)[field] = value
+      for (const field of [...SECRET_FIELDS, ...URI_FIELDS]) {
+        if (given.some(([which, f]) => which === side && f === field)) continue
+        const kept = this.secrets.get(pairSecretId(record.pairId, side, field))
+        if (kept !== undefined) (config as Record<string, unknown>)[field] = kept
+      }
+      assertValidConfig(config, `site ${side.toUpperCase()}`)
+    }
+    const secrets = new Set(record.secrets ?? [])
+    for (const [side, field, value] of given) {
+      if (URI_FIELDS.includes(field) && !hasUrlPassword(value)) continue
+      this.secrets.set(pairSecretId(record.pairId, side, field), value)
+      if (value === '') secrets.delete(`${side}.${field}`)
+      else secrets.add(`${side}.${field}`)
+    }
+    record.secrets = [...secrets].sort()
+    this.save()
+    return this.summary(record)
+  }
+
+  /** The stored pair records (no secrets in them). */
+  records(): readonly PairRecord[] {
+    return [...this.pairs.values()]
   }
 
   exportPair(pairId: string): { fileName: string; text: string } {
@@ -103,6 +151,11 @@ export class ConfigService {
   readBack(input: RequestInput<'config.readBack'>): ReadBack {
     const image = base64ToBytes(input.nvsBase64)
     if (!image) throw new PairKitError('BAD_INPUT', 'the NVS image is not valid base64')
+    return this.readBackImage(image, input.pairId, input.side)
+  }
+
+  /** What an NVS partition holds, compared with a pair's side when one is named (the side from its role when not). */
+  readBackImage(image: Uint8Array, pairId?: string, side?: Side): ReadBack {
     if (image.length === 0 || image.length % 4096 !== 0) {
       throw new PairKitError('BAD_INPUT', `an NVS partition is a whole number of 4096-byte pages; this file has ${image.length} bytes`)
     }
@@ -112,13 +165,13 @@ export class ConfigService {
       stored: read.stored,
       problems: read.problems,
     }
-    if (input.pairId !== undefined) {
-      const side = input.side ?? (read.config.role === 2 ? 'b' : 'a')
-      const intended = this.withSecrets(this.record(input.pairId), side)
-      result.comparedWith = { pairId: input.pairId, side }
+    if (pairId !== undefined) {
+      const compared = side ?? (read.config.role === 2 ? 'b' : 'a')
+      const intended = this.withSecrets(this.record(pairId), compared)
+      result.comparedWith = { pairId, side: compared }
       result.differences = redactDifferences(diffConfig(intended, read.config)) as ShownDifference[]
-      const other = this.withSecrets(this.record(input.pairId), side === 'a' ? 'b' : 'a')
-      for (const problem of pairingProblems(side === 'a' ? read.config : other, side === 'a' ? other : read.config)) {
+      const other = this.withSecrets(this.record(pairId), compared === 'a' ? 'b' : 'a')
+      for (const problem of pairingProblems(compared === 'a' ? read.config : other, compared === 'a' ? other : read.config)) {
         result.problems.push({ severity: 'error', message: `will not pair with the other device: ${problem}` })
       }
     }
@@ -134,13 +187,13 @@ export class ConfigService {
   private keepSecrets(pairId: string, side: Side, config: DeviceConfig): DeviceConfig {
     const kept = { ...config }
     for (const field of SECRET_FIELDS) {
-      this.secrets.set(secretId(pairId, side, field), String(config[field]))
+      this.secrets.set(pairSecretId(pairId, side, field), String(config[field]))
       ;(kept as Record<string, unknown>)[field] = ''
     }
     for (const field of URI_FIELDS) {
       const uri = String(config[field])
       if (!hasUrlPassword(uri)) continue
-      this.secrets.set(secretId(pairId, side, field), uri)
+      this.secrets.set(pairSecretId(pairId, side, field), uri)
       ;(kept as Record<string, unknown>)[field] = maskUrlPassword(uri)
     }
     return kept
@@ -153,7 +206,7 @@ export class ConfigService {
       for (const field of URI_FIELDS) {
         const uri = record[side]?.[field]
         if (typeof uri !== 'string' || !hasUrlPassword(uri) || maskUrlPassword(uri) === uri) continue
-        this.secrets.set(secretId(record.pairId, side, field), uri)
+        this.secrets.set(pairSecretId(record.pairId, side, field), uri)
         ;(record[side] as unknown as Record<string, unknown>)[field] = maskUrlPassword(uri)
         moved = true
       }
@@ -171,12 +224,9 @@ export class ConfigService {
   }
 
   private storedSecret(pairId: string, side: Side, field: ConfigField): string {
-    const value = this.secrets.get(secretId(pairId, side, field))
+    const value = this.secrets.get(pairSecretId(pairId, side, field))
     if (value !== undefined) return value
-    const what = field === 'turnPassword' ? 'TURN password' : URI_FIELDS.includes(field) ? 'signalling broker password' : 'Wi-Fi passwords'
-    throw new PairKitError('NOT_FOUND', `the ${what} of pair ${pairId} ${what.endsWith('s') ? 'are' : 'is'} not stored on this computer`, {
-      hint: 'Passwords kept in memory only are gone once PairKit closes; create the pair again.',
-    })
+    throw passwordsGone(pairId, this.secrets.kind)
   }
 
   private summary(record: PairRecord): PairSummary {
@@ -186,6 +236,17 @@ export class ConfigService {
       a: shown(this.tryWithSecrets(record, 'a')),
       b: shown(this.tryWithSecrets(record, 'b')),
       nvsSize: DEFAULT_NVS_SIZE,
+      passwords: this.hasAllSecrets(record) ? 'stored' : 'missing',
+    }
+  }
+
+  private hasAllSecrets(record: PairRecord): boolean {
+    try {
+      this.withSecrets(record, 'a')
+      this.withSecrets(record, 'b')
+      return true
+    } catch {
+      return false
     }
   }
 
@@ -197,31 +258,36 @@ export class ConfigService {
     }
   }
 
-  private get file(): string | undefined {
-    return this.dataDir ? path.join(this.dataDir, 'pairs.json') : undefined
-  }
-
   private load(): PairRecord[] {
-    if (!this.file) return []
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'))
-      return Array.isArray(parsed) ? (parsed as PairRecord[]) : []
-    } catch {
-      return []
-    }
+    return this.dataDir ? readPairRecords(this.dataDir) : []
   }
 
   private save(): void {
-    if (!this.file || !this.dataDir) return
-    mkdirSync(this.dataDir, { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    writeFileSync(temp, JSON.stringify([...this.pairs.values()], null, 1))
-    renameSync(temp, this.file)
+    if (this.dataDir) writePairRecords(this.dataDir, [...this.pairs.values()])
   }
 }
 
-function secretId(pairId: string, side: Side, field: string): string {
+/** Where a pair's secret is kept in the SecretStore. */
+export function pairSecretId(pairId: string, side: Side, field: string): string {
   return `pair:${pairId}:${side}:${field}`
+}
+
+/** "a.staPassword", … for every secret of the configuration that is not empty. */
+function secretsOf(config: DeviceConfig, side: Side): string[] {
+  const fields = [...SECRET_FIELDS.filter((field) => config[field] !== ''), ...URI_FIELDS.filter((field) => hasUrlPassword(String(config[field])))]
+  return fields.map((field) => `${side}.${field}`)
+}
+
+/** The sentence for a pair whose passwords this PairKit does not have (the UI shows it as it is). */
+export function passwordsGone(pairId: string, storage: SecretStore['kind'] | 'unreadable'): PairKitError {
+  if (storage === 'memory') {
+    return new PairKitError('NOT_FOUND', `the passwords of pair ${pairId} were kept in memory only and were lost when PairKit restarted: enter them again in Configure`, {
+      hint: 'Enter the pair\'s Wi-Fi (and TURN or broker) passwords again in Configure; nothing was written to the device.',
+    })
+  }
+  return new PairKitError('NOT_FOUND', `the passwords of pair ${pairId} are not stored on this computer: enter them again in Configure`, {
+    hint: 'Enter the pair\'s Wi-Fi (and TURN or broker) passwords again in Configure; nothing was written to the device.',
+  })
 }
 
 function shown(config: DeviceConfig): ShownConfig {

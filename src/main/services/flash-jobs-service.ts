@@ -1,14 +1,16 @@
-// Starts a flash job per port for a loaded bundle, after the same checks the CLI makes:
-// a bundle with errors is never written.
+// Starts a flash job per device for a loaded bundle, after the same checks the CLI makes:
+// a bundle with errors is never written. Two spellings of one link are one device; a busy
+// device gets its reason and the others start.
 import { validateBundle } from '../../common/bundle'
 import type { RequestInput, RequestResult } from '../../common/contract'
-import { PairKitError } from '../../common/errors'
-import type { FlasherService } from '../flasher'
+import { deviceIdOf } from '../../common/devices/device-id'
+import { PairKitError, serializeError } from '../../common/errors'
+import type { DeviceJobs } from '../devices/device-jobs'
 import type { BundleService } from './bundle-service'
 
 export class FlashJobsService {
   constructor(
-    private readonly flasher: FlasherService,
+    private readonly jobs: DeviceJobs,
     private readonly bundles: BundleService,
   ) {}
 
@@ -19,21 +21,27 @@ export class FlashJobsService {
     if (fatal) throw new PairKitError('BAD_INPUT', `the bundle cannot be written: ${fatal.message}`)
     const regions = bundle.parts.map((part) => ({ offset: part.offset, name: part.name, bytes: part.bytes }))
     const chip = report.chip ?? bundle.chip
-    const jobs = [...new Set(input.ports)].map((port) => {
+    const described = this.bundles.describe(input.bundleId)
+    const ids: string[] = []
+    const jobs: RequestResult<'flash.start'>['jobs'] = []
+    for (const link of input.devices) {
+      let deviceId = link
       try {
-        const jobId = this.flasher.start({
-          operation: 'flash',
-          port,
+        deviceId = deviceIdOf(link)
+        if (ids.includes(deviceId)) continue
+        ids.push(deviceId)
+        const jobId = this.jobs.flash(deviceId, {
           regions,
-          ...(chip ? { bundleChip: chip } : {}),
+          bundle: described,
+          ...(chip ? { chip } : {}),
           options: { ...(input.baud ? { baud: input.baud } : {}), ...(input.stub === false ? { stub: false } : {}) },
         })
-        return { port, jobId }
+        jobs.push({ deviceId, jobId })
       } catch (error) {
-        // One busy port does not stop the others.
-        return { port, error: error instanceof Error ? error.message : String(error) }
+        // One busy device does not stop the others.
+        jobs.push({ deviceId, error: serializeError(error) })
       }
-    })
+    }
     return { jobs }
   }
 }

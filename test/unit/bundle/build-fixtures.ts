@@ -23,7 +23,13 @@ export function esp32Build(): BuildLayout {
   }
 }
 
-export function flasherArgsJson(spelling: Spelling, layout: BuildLayout, overrides: { flashSize?: string; app?: string } = {}): string {
+/**
+ * How the build lists an NVS image flashed with the project (nvs_create_partition_image with
+ * FLASH_IN_PROJECT) at 0x9000: in flash_files only, or also as a per-image "nvs" object.
+ */
+export type NvsListing = 'flash_files only' | 'named'
+
+export function flasherArgsJson(spelling: Spelling, layout: BuildLayout, overrides: { flashSize?: string; app?: string; nvs?: NvsListing } = {}): string {
   const dash = spelling === 'dash'
   const opt = (name: string) => (dash ? `--${name.replace(/_/g, '-')}` : `--${name}`)
   const reset = (name: string) => (dash ? name.replace(/_/g, '-') : name)
@@ -33,7 +39,8 @@ export function flasherArgsJson(spelling: Spelling, layout: BuildLayout, overrid
   return JSON.stringify({
     write_flash_args: [opt('flash_mode'), 'dio', opt('flash_size'), size, opt('flash_freq'), '40m'],
     flash_settings: { flash_mode: 'dio', flash_size: size, flash_freq: '40m' },
-    flash_files: { '0x10000': app, [bl]: 'bootloader/bootloader.bin', '0x8000': 'partition_table/partition-table.bin' },
+    flash_files: { '0x10000': app, [bl]: 'bootloader/bootloader.bin', '0x8000': 'partition_table/partition-table.bin', ...(overrides.nvs ? { '0x9000': 'nvs.bin' } : {}) },
+    ...(overrides.nvs === 'named' ? { nvs: { offset: '0x9000', file: 'nvs.bin', encrypted: 'false' } } : {}),
     bootloader: { offset: bl, file: 'bootloader/bootloader.bin', encrypted: 'false' },
     app: { offset: '0x10000', file: app, encrypted: 'false' },
     'partition-table': { offset: '0x8000', file: 'partition_table/partition-table.bin', encrypted: 'false' },

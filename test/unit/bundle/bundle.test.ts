@@ -20,6 +20,15 @@ const md5hex = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('he
 const codes = (bundle: Bundle, options = {}) => validateBundle(bundle, options).problems.map((p) => p.code)
 
 describe('flasher_args.json', () => {
+  it.each(['flash_files only', 'named'] as const)('takes an NVS image the build flashes with the project (listed %s) as data', (listing) => {
+    const layout = esp32Build()
+    // esp_idf_sample_val.bin: a 0x6000 image from ESP-IDF's own generator; its first byte is not an image's 0xE9.
+    const files: Record<string, Uint8Array> = { ...layout.files, 'nvs.bin': fixture('nvs/esp_idf_sample_val.bin') }
+    const bundle = bundleFromFlasherArgs(flasherArgsJson('dash', layout, { nvs: listing }), (file) => files[file], 'build')
+    expect(bundle.parts.map((part) => [part.offset, part.kind])).toEqual([[0x1000, 'bootloader'], [0x8000, 'partition-table'], [0x9000, 'data'], [0x10000, 'app']])
+    expect(validateBundle(bundle).problems).toEqual([])
+  })
+
   it.each(['underscore', 'dash'] as const)('reads the %s spelling', (spelling) => {
     const args = parseFlasherArgs(flasherArgsJson(spelling, esp32Build()))
     expect(args.problems).toEqual([])
@@ -248,9 +257,17 @@ describe('validateBundle', () => {
     expect(errors(bundle)).toEqual([expect.stringContaining('0x10000 empty.bin is not an ESP app image (it is empty, an image starts with 0xE9)')])
   })
 
-  it('asks for the chip when nothing tells it', () => {
-    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
-    expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
+  it('asks for the chip when nothing tells it and an image needs one', () => {
+    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x10000, 'app.bin', fixture('images/hello-world-signed.bin'), 'app')] }
+    bundle.parts[0]!.bytes = bundle.parts[0]!.bytes.slice()
+    bundle.parts[0]!.bytes[12] = 0xee // chip id: none PairKit knows, so the image does not tell either
+    expect(validateBundle(bundle).problems.map((p) => p.message)).toContain('the target chip is unknown: give it with --chip')
+  })
+
+  it('needs no chip for data alone (an NVS image at the nvs partition)', () => {
+    const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(0x6000).fill(0xff), 'data')] }
+    expect(validateBundle(bundle).problems).toEqual([])
+    expect(validateBundle({ ...bundle, chip: 'esp99' }).problems.map((p) => p.code)).toEqual(['NO_CHIP'])
   })
 })
 

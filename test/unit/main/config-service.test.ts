@@ -54,8 +54,27 @@ describe('ConfigService and secrets', () => {
     const dataDir = makeTempDir('pairkit-config-service-')
     const summary = new ConfigService(new MemorySecretStore(), dataDir).pair({ siteA: site('Farm', 'wifi-secret-a1'), siteB: site('Barn', 'wifi-secret-b2') })
     const restarted = new ConfigService(new MemorySecretStore(), dataDir)
-    expect(() => restarted.nvsImage(summary.pairId, 'a')).toThrow(/not stored on this computer/)
+    expect(() => restarted.nvsImage(summary.pairId, 'a')).toThrow(`the passwords of pair ${summary.pairId} were kept in memory only and were lost when PairKit restarted: enter them again in Configure`)
     expect(restarted.list()[0]?.a.signallingUri).toBe('mqtt://tech:***@broker.example.net:1883')
+    expect(restarted.list()[0]?.passwords).toBe('missing')
+  })
+
+  it('takes the passwords again after a restart, checked, and builds the same image as before', () => {
+    const dataDir = makeTempDir('pairkit-config-service-')
+    const first = new ConfigService(new MemorySecretStore(), dataDir)
+    const summary = first.pair({ siteA: site('Farm', 'wifi-secret-a1'), siteB: site('Barn', 'wifi-secret-b2') })
+    expect(summary.passwords).toBe('stored')
+    const before = first.nvsImageBytes(summary.pairId, 'b', 0x6000)
+    const restarted = new ConfigService(new MemorySecretStore(), dataDir)
+    const give = { pairId: summary.pairId, a: { staPassword: 'wifi-secret-a1', apPassword: 'iot-secret-33' }, b: { staPassword: 'wifi-secret-b2', apPassword: 'iot-secret-33' }, turnPassword: 'turn-secret-44' }
+    // A URI that is not the pair's, and a Wi-Fi password the firmware would refuse, keep nothing.
+    expect(() => restarted.setPasswords({ ...give, signallingUri: 'mqtt://tech:broker-secret-4@elsewhere.example:1883' })).toThrow(/must be the pair's/)
+    expect(() => restarted.setPasswords({ ...give, signallingUri: URI, a: { staPassword: 'short', apPassword: 'iot-secret-33' } })).toThrow(/8 to 63 characters/)
+    expect(restarted.list()[0]?.passwords).toBe('missing')
+    const after = restarted.setPasswords({ ...give, signallingUri: URI })
+    expect(after.passwords).toBe('stored')
+    expectNoSecret(JSON.stringify(after) + readFileSync(path.join(dataDir, 'pairs.json'), 'utf8'))
+    expect(restarted.nvsImageBytes(summary.pairId, 'b', 0x6000)).toEqual(before)
   })
 
   it('moves a URI password out of a pair record saved in clear by an older version', () => {

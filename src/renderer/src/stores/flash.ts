@@ -56,9 +56,9 @@ export const useFlashStore = defineStore('flash', () => {
     if (!bundle.value || selected.value.length === 0) return
     error.value = undefined
     try {
-      const result = await useBackend().request('flash.start', { bundleId: bundle.value.bundleId, ports: selected.value, baud: baud.value })
+      const result = await useBackend().request('flash.start', { bundleId: bundle.value.bundleId, devices: selected.value, baud: baud.value })
       const refused = result.jobs.filter((job) => job.error)
-      if (refused.length > 0) error.value = { message: refused.map((job) => `${job.port}: ${job.error}`).join('; ') }
+      if (refused.length > 0) error.value = { message: refused.map((job) => `${job.deviceId}: ${job.error?.message ?? ''}`).join('; ') }
     } catch (caught) {
       error.value = errorView(caught)
     }
