@@ -198,7 +198,7 @@ describe('validateBundle', () => {
     const bundle = good()
     bundle.parts[2] = part(0x10000, 'README.md', text, 'data')
     expect(errors(bundle)).toEqual([
-      'NOT_AN_APP_IMAGE: 0x10000 README.md is not an ESP app image (its first byte is 0x23, an image starts with 0xE9): pick the app .bin from the build folder, or write it as raw data with --raw 0x10000',
+      'NOT_AN_APP_IMAGE: 0x10000 README.md is not an ESP app image (its first byte is 0x23, an image starts with 0xE9): pick the app .bin from the build folder, or write it as raw data',
     ])
     expect(markRawParts(bundle, [0x10000, 0x20000])).toEqual([0x20000])
     expect(bundle.parts[2]).toMatchObject({ kind: 'data', raw: true })
@@ -212,7 +212,7 @@ describe('validateBundle', () => {
     const bundle = good()
     bundle.parts[1] = part(0x8000, 'noise.bin', noise, classifyPart(noise, 0x8000))
     expect(errors(bundle)).toEqual([
-      expect.stringMatching(/^NOT_A_PARTITION_TABLE: 0x8000 noise.bin is not a partition table \(its first bytes are 0x3C 0x[0-9A-F]{2}, a table starts with 0xAA 0x50\): pick partition-table.bin from the build folder \(build\/partition_table\/\), or write it as raw data with --raw 0x8000$/),
+      expect.stringMatching(/^NOT_A_PARTITION_TABLE: 0x8000 noise.bin is not a partition table \(its first bytes are 0x3C 0x[0-9A-F]{2}, a table starts with 0xAA 0x50\): pick partition-table.bin from the build folder \(build\/partition_table\/\), or write it as raw data$/),
     ])
     markRawParts(bundle, [0x8000])
     expect(validateBundle(bundle).ok).toBe(true)
@@ -250,7 +250,7 @@ describe('validateBundle', () => {
 
   it('asks for the chip when nothing tells it', () => {
     const bundle: Bundle = { source: 'x', flash: {}, problems: [], parts: [part(0x9000, 'nvs.bin', new Uint8Array(16), 'data')] }
-    expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown: give it with --chip'])
+    expect(validateBundle(bundle).problems.map((p) => p.message)).toEqual(['the target chip is unknown'])
   })
 })
 
