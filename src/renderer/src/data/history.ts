@@ -24,10 +24,10 @@ export interface DeviceHistory {
   entries: HistoryEntry[]
 }
 
-const OPERATION_NAMES: Record<FlashJob['operation'], string> = { probe: 'Probe', flash: 'Flash', erase: 'Erase', 'read-flash': 'Read flash' }
+const OPERATION_NAMES: Partial<Record<FlashJob['operation'], string>> = { probe: 'Probe', flash: 'Flash', erase: 'Erase', 'read-flash': 'Read flash' }
 
 export function operationName(operation: FlashJob['operation']): string {
-  return OPERATION_NAMES[operation]
+  return OPERATION_NAMES[operation] ?? operation
 }
 
 export function historyEntryOf(job: FlashJob & { type: 'done' | 'failed' | 'cancelled' }, time: number): HistoryEntry {

@@ -82,11 +82,11 @@ export const useFlashStore = defineStore('flash', () => {
     startError.value = undefined
     const ports = [...selected.value]
     try {
-      const result = await useBackend().request('flash.start', { bundleId: loaded.bundleId, ports, baud: baud.value })
+      const started = await startJobs(loaded.bundleId, ports, baud.value)
       const run: FlashRun = { id: nextRunId++, startedAt: Date.now(), bundleId: loaded.bundleId, source: loaded.source, baud: baud.value, ports, jobByPort: {}, refused: {} }
-      for (const job of result.jobs) {
-        if (job.jobId) run.jobByPort[job.port] = jobs.keyOf(job.jobId)
-        else run.refused[job.port] = composeErrorView(job.error ?? 'the job did not start')
+      for (const [port, outcome] of started) {
+        if ('key' in outcome) run.jobByPort[port] = outcome.key
+        else run.refused[port] = outcome.error
       }
       runs.value = [run, ...runs.value]
       if (Object.keys(run.refused).length > 0) startError.value = { message: `${Object.keys(run.refused).length} of ${ports.length} could not start; see below.` }
@@ -103,14 +103,22 @@ export const useFlashStore = defineStore('flash', () => {
     const { [previous]: _dropped, ...others } = retryErrors.value
     retryErrors.value = others
     try {
-      const result = await useBackend().request('flash.start', { bundleId: run.bundleId, ports: [port], baud: run.baud })
-      const job = result.jobs[0]
-      if (!job?.jobId) throw new Error(job?.error ?? 'the job did not start')
+      const outcome = (await startJobs(run.bundleId, [port], run.baud)).get(port) ?? { error: { message: 'The job did not start.' } }
+      if ('error' in outcome) {
+        retryErrors.value = { ...retryErrors.value, [previous]: outcome.error }
+        return
+      }
       const { [port]: _refused, ...stillRefused } = run.refused
-      replaceRun({ ...run, jobByPort: { ...run.jobByPort, [port]: jobs.keyOf(job.jobId) }, refused: stillRefused })
+      replaceRun({ ...run, jobByPort: { ...run.jobByPort, [port]: outcome.key }, refused: stillRefused })
     } catch (caught) {
       retryErrors.value = { ...retryErrors.value, [previous]: errorView(caught) }
     }
+  }
+
+  /** One job per port: its key in the jobs store, or why the backend did not start it. */
+  async function startJobs(bundleId: string, ports: string[], rate: number): Promise<Map<string, { key: string } | { error: ErrorView }>> {
+    const result = await useBackend().request('flash.start', { bundleId, ports, baud: rate })
+    return new Map(result.jobs.map((job) => [job.port, job.jobId ? { key: jobs.keyOf(job.jobId) } : { error: composeErrorView(job.error ?? 'the job did not start') }]))
   }
 
   function replaceRun(next: FlashRun): void {
