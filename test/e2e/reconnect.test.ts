@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('reconnecting to the background service', () => {
   it('shows no notice while connected', async () => {
-    await page.getByTestId('no-ports').waitFor()
+    await page.locator('[data-testid="ports-table"], [data-testid="no-ports"]').first().waitFor()
     await expect(page.getByTestId('connection-banner').count()).resolves.toBe(0)
   })
 
