@@ -19,7 +19,7 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'])
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-config-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true })

@@ -16,7 +16,7 @@ let url: string
 const consoleErrors: string[] = []
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyPK*') } })
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyPK*'), PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-devices-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   url = (JSON.parse(line) as { url: string }).url
   browser = await launchChromium()

@@ -29,7 +29,7 @@ async function startTwin(chip: string, flash: string, wireTiming = false): Promi
 }
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'])
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-flash-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   for (const name of ['a', 'b']) {
     const flash = path.join(dir, `${name}.bin`)

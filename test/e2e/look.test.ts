@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
 import { spawnPairkit, waitForLine } from '../support/processes'
-import { createPtyPair } from '../support/pty'
 import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
@@ -62,9 +61,7 @@ async function go(view: string): Promise<void> {
 beforeAll(async () => {
   const config = { ...defaultConfig(), role: 1 as const, pairId: '5f0c2a9e81d3b7a4', apSsid: 'Sensors-North', staSsid: 'Barn-Uplink', staPassword: 'look-secret-wifi', signallingUri: 'mqtts://broker.farm.example' }
   twins.push(await startTwin('a.bin', flashImage(configToNvsImage(config, 0x6000))), await startTwin('b.bin', flashImage()))
-  const portsDir = makeTempDir('pairkit-e2e-look-ports-')
-  await createPtyPair(path.join(portsDir, 'ttyUSB0'), path.join(portsDir, 'ttyUSB1'))
-  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyUSB*') } })
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-look-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   writeFileSync(path.join(dir, 'build.zip'), zipSync({ build: { ...build.files, 'flasher_args.json': new TextEncoder().encode(flasherArgsJson('dash', build)) } }))
   browser = await launchChromium()
