@@ -125,3 +125,20 @@ describe('Flash view', () => {
     expect(md5(flash.subarray(0x10000, 0x10000 + app.length))).toBe(md5(app))
   })
 })
+
+describe('Flash view, bundle problems', () => {
+  it('offers to write a file at the app offset as raw data, where the CLI has --raw', async () => {
+    // A build whose flasher_args.json names a text file as the app (a zip carries only .bin and .json files).
+    const notes = new TextEncoder().encode('# bridge\n\nBuild with idf.py build, then flash build/bridge.bin.\n')
+    const zip = zipSync({ build: { ...build.files, 'notes.bin': notes, 'flasher_args.json': new TextEncoder().encode(flasherArgsJson('dash', build, { app: 'notes.bin' })) } })
+    writeFileSync(path.join(dir, 'readme-build.zip'), zip)
+    await page.getByTestId('file-input').setInputFiles(path.join(dir, 'readme-build.zip'))
+    await page.getByTestId('bundle-not-ok').waitFor()
+    const problems = await page.getByTestId('bundle-problems').innerText()
+    expect(problems).toMatch(/0x10000 app is not an ESP app image \(its first byte is 0x23, an image starts with 0xE9\): pick the app \.bin from the build folder, or write it as raw data\./)
+    expect(problems).not.toMatch(/--raw/)
+    await page.getByTestId('write-raw').click()
+    await page.getByTestId('bundle-ok').waitFor()
+    expect(await page.getByTestId('bundle-parts').innerText()).toMatch(/0x10000\s+data\s+app\s+raw data/)
+  })
+})
