@@ -2,6 +2,7 @@
 // errors to exit codes (0 ok, 1 the operation failed, 2 usage error).
 import { parseArgs } from 'node:util'
 import { exitCodeFor, PairKitError } from '../common/errors'
+import { cliHint } from './cli-hint'
 import { UsageError, type Command } from './command'
 import { COMMANDS } from './commands'
 import { Output } from './output'
@@ -51,7 +52,7 @@ export async function runCli(argv: string[], out?: Output): Promise<number> {
       return 2
     }
     if (error instanceof PairKitError) {
-      output.error(`pairkit ${command.name}: ${error.message}. ${error.hint}`)
+      output.error(`pairkit ${command.name}: ${error.message}. ${cliHint(error)}`)
       if (output.json) process.stdout.write(JSON.stringify({ error: error.toJSON() }) + '\n')
       return exitCodeFor(error)
     }

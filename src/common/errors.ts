@@ -1,5 +1,6 @@
 // Errors carry a code (for programs), a message with the values (for people) and a hint
-// (what to do next). PairKitError is for device, user and input faults; BugError is for
+// (what to do next). The message says what happened and the hint what to do, each once,
+// in words that fit every front end: the CLI adds its flags (src/cli), the UI its buttons. PairKitError is for device, user and input faults; BugError is for
 // programming errors and is never thrown for user input.
 
 export const ERROR_CODES = {
@@ -8,7 +9,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { exit: 1, hint: 'Check the name or path and try again.' },
   PORT_BUSY: { exit: 1, hint: 'Close the other program (a serial monitor, another flasher) and try again.' },
   DEVICE_BUSY: { exit: 1, hint: 'Wait for the operation under way to finish, or cancel it.' },
-  PORT_NOT_FOUND: { exit: 1, hint: 'Check the cable and run `pairkit ports` to see which ports exist.' },
+  PORT_NOT_FOUND: { exit: 1, hint: 'Check the cable, and that the port is in the list of serial ports.' },
   PORT_DISCONNECTED: { exit: 1, hint: 'The device went away: check the USB cable and the port, then retry.' },
   NO_ANSWER: { exit: 1, hint: 'Hold BOOT, tap EN, and try again, or check the cable.' },
   ROM_STATUS: { exit: 1, hint: 'Retry; if it repeats, lower the baud rate or use a shorter cable.' },

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { spawnPairkit, waitForLine } from '../support/processes'
+import { makeTempDir } from '../support/temp-dir'
 
 /** The browser host as `pairkit web --json` announces it. */
 let host: { url: string; port: string; token: string }
@@ -16,7 +17,7 @@ let framer: http.Server | undefined
 const consoleErrors: string[] = []
 
 beforeAll(async () => {
-  const web = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: '' } })
+  const web = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: '', PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-session-data-') } })
   const [line] = await waitForLine(web.stdout!, /^\{.*"url".*\}$/, 30_000)
   const url = new URL((JSON.parse(line) as { url: string }).url)
   host = { url: url.href, port: url.port, token: url.searchParams.get('token') ?? '' }

@@ -1,5 +1,6 @@
-// The Configure view against the real backend: live validation, the pair wizard, NVS
-// download, and read-back with a diff — and the passwords never shown again after entry.
+// The Configure view against the real backend: validation once a field is left, the public
+// servers flagged, the pair wizard, NVS download, and read-back with a diff — the passwords
+// kept in the form only until the technician leaves the view, and never in the page.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -18,7 +19,7 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'])
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-config-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true })
@@ -30,15 +31,44 @@ afterAll(async () => {
 })
 
 describe('Configure view', () => {
-  it('validates as the technician types', async () => {
+  it('marks no field before it is touched, and the problem of a field once it is left', async () => {
+    await page.getByTestId('site-a').waitFor()
+    await expect(page.locator('[aria-invalid="true"]').count()).resolves.toBe(0)
     await page.getByTestId('a-apPassword').fill('short')
+    await expect(page.getByTestId('a-apPassword-problem').count()).resolves.toBe(0)
+    await page.getByTestId('a-apPassword').press('Tab')
     await expect(page.getByTestId('a-apPassword-problem').innerText()).resolves.toMatch(/8 to 63 characters/)
     await page.getByTestId('a-staSsid').fill('x'.repeat(33))
+    await page.getByTestId('a-staSsid').blur()
     await expect(page.getByTestId('a-staSsid-problem').innerText()).resolves.toMatch(/at most 32 bytes/)
-    expect(await page.getByTestId('create-pair').isDisabled()).toBe(true)
+    // Site B is still untouched: empty, but not red.
+    await expect(page.getByTestId('b-staSsid-problem').count()).resolves.toBe(0)
+    // Create pair says what is wrong next to the button, and now every problem shows.
+    await page.getByTestId('create-pair').click()
+    await expect(page.getByTestId('create-error').innerText()).resolves.toMatch(/^The pair was not created\s+\d+ settings need correcting first; they are marked in red\.$/)
+    await expect(page.getByTestId('b-staSsid-problem').innerText()).resolves.toMatch(/empty/)
+    await expect(page.getByTestId('pairs').count()).resolves.toBe(0)
   })
 
-  it('creates a pair, then shows no password again', async () => {
+  it('shows the IoT channel 0 as following the upstream Wi-Fi', async () => {
+    const channel = page.getByTestId('a-apChannel')
+    expect(await channel.inputValue()).toBe('0')
+    expect(await channel.locator('option:checked').innerText()).toMatch(/follows the upstream Wi-Fi/)
+  })
+
+  it('warns that the default broker and STUN server are public, and takes the technician to the field', async () => {
+    const broker = page.getByTestId('public-broker')
+    expect(await broker.innerText()).toMatch(/mqtt\.eclipseprojects\.io is a public broker: anyone can read it\..*use your site's own broker/s)
+    expect(await page.getByTestId('public-stun').innerText()).toMatch(/stun\.l\.google\.com is a public STUN server/)
+    await page.getByTestId('own-broker').click()
+    expect(await page.evaluate('document.activeElement?.id')).toBe('shared-signallingUri')
+    // The address is selected: typing replaces it.
+    await page.keyboard.type('mqtt://broker.example.net')
+    expect(await page.getByTestId('shared-signallingUri').inputValue()).toBe('mqtt://broker.example.net')
+    await broker.waitFor({ state: 'detached' })
+  })
+
+  it('creates a pair, keeps the passwords in the form until the view is left, and never shows them', async () => {
     await page.getByTestId('a-staSsid').fill('Farm-Office')
     await page.getByTestId('a-staPassword').fill(STA_PASSWORD_A)
     await page.getByTestId('a-apSsid').fill('Sensors')
@@ -47,14 +77,22 @@ describe('Configure view', () => {
     await page.getByTestId('b-staPassword').fill(STA_PASSWORD_B)
     await page.getByTestId('b-apSsid').fill('Sensors')
     await page.getByTestId('b-apPassword').fill(AP_PASSWORD)
-    await page.getByTestId('shared-signallingUri').fill('mqtt://broker.example.net')
     await page.getByTestId('create-pair').click()
     const row = page.getByTestId('pair-row').first()
     await row.waitFor()
     expect(await row.innerText()).toMatch(/Farm-Office/)
-    expect(await page.getByTestId('a-staPassword').inputValue()).toBe('')
+    await expect(page.getByTestId('create-error').count()).resolves.toBe(0)
+    // Still there for a correction or a second pair…
+    expect(await page.getByTestId('a-staPassword').inputValue()).toBe(STA_PASSWORD_A)
     const html = await page.content()
     for (const secret of [STA_PASSWORD_A, STA_PASSWORD_B, AP_PASSWORD]) expect(html).not.toContain(secret)
+    // …and gone once the technician leaves the view; the rest of the form stays.
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: /^Devices/ }).click()
+    await nav.getByRole('link', { name: /^Configure/ }).click()
+    for (const field of ['a-staPassword', 'a-apPassword', 'b-staPassword', 'b-apPassword']) expect(await page.getByTestId(field).inputValue(), field).toBe('')
+    expect(await page.getByTestId('a-staSsid').inputValue()).toBe('Farm-Office')
+    await expect(page.locator('[aria-invalid="true"]').count()).resolves.toBe(0)
   })
 
   it('downloads NVS images that hold the pair, and reads them back with no differences', async () => {
@@ -87,8 +125,17 @@ describe('Configure view', () => {
     expect(text).toMatch(/Upstream Wi-Fi name \(SSID\)\s+Farm-Office\s+Wrong-Net/)
     expect(text).toMatch(/Upstream Wi-Fi password\s+••••\s+••••/)
     expect(text).toMatch(/Pair id/)
-    expect(await page.getByTestId('read-back-problems').innerText()).toMatch(/will not pair/)
+    expect(await page.getByTestId('read-back-problems').innerText()).toMatch(/will not pair/i)
     expect(await page.content()).not.toContain('another-secret-99')
     await page.screenshot({ path: screenshotPath('configure.png'), fullPage: true })
+  })
+
+  it('says when an NVS image holds no bridge settings, instead of listing defaults', async () => {
+    const file = path.join(dir, 'blank.bin')
+    writeFileSync(file, new Uint8Array(0x6000).fill(0xff))
+    await page.getByTestId('compare-with').selectOption('')
+    await page.getByTestId('file-input').setInputFiles(file)
+    await expect(page.getByTestId('read-back-no-settings').innerText()).resolves.toMatch(/No bridge settings in this image/)
+    await expect(page.getByTestId('read-back-config').count()).resolves.toBe(0)
   })
 })

@@ -16,7 +16,7 @@ let url: string
 const consoleErrors: string[] = []
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyPK*') } })
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_EXTRA_PORTS: path.join(portsDir, 'ttyPK*'), PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-devices-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   url = (JSON.parse(line) as { url: string }).url
   browser = await launchChromium()
@@ -30,12 +30,16 @@ afterAll(async () => {
 })
 
 describe('Devices view', () => {
-  it('shows the navigation and every planned view says what it will hold', async () => {
+  it('shows the navigation, marks the views still to come, and every one of them says what it will hold', async () => {
     await page.goto(url)
     const nav = page.getByRole('navigation', { name: 'Main' })
-    for (const label of ['Devices', 'Flash', 'Configure', 'Monitor', 'ICE', 'Traffic', 'Lab']) {
-      await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+)?$`) }).count()).resolves.toBe(1)
+    for (const label of ['Devices', 'Flash', 'Configure']) {
+      await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+ ports?)?$`) }).count()).resolves.toBe(1)
     }
+    for (const label of ['Monitor', 'ICE', 'Traffic', 'Lab']) {
+      await expect(nav.getByRole('link', { name: `${label} coming in a later version`, exact: true }).count()).resolves.toBe(1)
+    }
+    await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(4)
     await nav.getByRole('link', { name: 'Traffic' }).click()
     await page.getByTestId('planned-view').waitFor()
     expect(await page.getByTestId('planned-view').innerText()).toMatch(/MQTT messages crossing/)
@@ -56,6 +60,26 @@ describe('Devices view', () => {
     }
     await row(pair.a).waitFor({ state: 'detached', timeout: 5_000 })
     await row(pair.b).waitFor({ state: 'detached', timeout: 5_000 })
+  })
+
+  it('shows the error of a mistyped network address under the box, and keeps what was typed', async () => {
+    const box = page.getByTestId('probe-remote')
+    await box.fill('socket://nohost')
+    await page.getByTestId('probe-remote-go').click()
+    const error = page.getByTestId('probe-remote-error')
+    await error.waitFor()
+    expect(await error.innerText()).toMatch(/^socket:\/\/nohost is not a port address PairKit can open\.\s+Use socket:\/\/HOST:PORT or rfc2217:\/\/HOST:PORT/)
+    expect(await box.inputValue()).toBe('socket://nohost')
+    expect(await box.getAttribute('aria-invalid')).toBe('true')
+    // Next to the box: right under it, not at the top of the page.
+    const [boxArea, errorArea] = [await box.boundingBox(), await error.boundingBox()]
+    expect(errorArea!.y - (boxArea!.y + boxArea!.height)).toBeLessThan(24)
+    expect(errorArea!.y).toBeGreaterThan(boxArea!.y)
+    // Fixing the typo takes the message away; nothing was probed.
+    await box.press('End')
+    await box.type(':4000')
+    await error.waitFor({ state: 'detached' })
+    await expect(page.getByTestId('probe-card').count()).resolves.toBe(0)
   })
 
   it('runs under the strict Content-Security-Policy without errors', () => {

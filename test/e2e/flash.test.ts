@@ -1,6 +1,7 @@
-// The Flash view against the real backend and two virtual ESP32s: drop a zipped build
-// folder, see it checked, flash both devices in parallel with progress, and find the
-// bytes on their flash. A third device of the wrong chip is refused with a clear error.
+// The Flash view against the real backend and virtual ESP32s: drop a zipped build folder,
+// see it checked, flash two devices in parallel with progress and a summary, and find the
+// bytes on their flash. A device of the wrong chip is refused with a clear error on its row
+// and a Retry; a job cancelled half-way keeps its bar where it stopped, and Retry finishes it.
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -19,27 +20,30 @@ let browser: Browser
 let page: Page
 const twins: { url: string; flash: string }[] = []
 let wrongChip: string
+let slow: { url: string; flash: string }
 
-async function startTwin(chip: string, flash: string): Promise<string> {
-  const twin = spawnPairkit(['twin', '--chip', chip, '--flash', flash, '--listen', 'rfc2217://127.0.0.1:0', '--no-wire-timing', '--json'])
+async function startTwin(chip: string, flash: string, wireTiming = false): Promise<string> {
+  const twin = spawnPairkit(['twin', '--chip', chip, '--flash', flash, '--listen', 'rfc2217://127.0.0.1:0', ...(wireTiming ? [] : ['--no-wire-timing']), '--json'])
   const [line] = await waitForLine(twin.stdout!, /^\{.*"url".*\}$/, 30_000)
   return (JSON.parse(line) as { url: string }).url
 }
 
 beforeAll(async () => {
-  const host = spawnPairkit(['web', '--json'])
+  const host = spawnPairkit(['web', '--json'], { env: { ...process.env, PAIRKIT_DATA_DIR: makeTempDir('pairkit-e2e-flash-data-') } })
   const [line] = await waitForLine(host.stdout!, /^\{.*"url".*\}$/, 30_000)
   for (const name of ['a', 'b']) {
     const flash = path.join(dir, `${name}.bin`)
     twins.push({ url: await startTwin('esp32', flash), flash })
   }
   wrongChip = await startTwin('esp32c3', path.join(dir, 'c3.bin'))
+  // Paced at the baud rate, so a job can be cancelled while it writes.
+  slow = { url: await startTwin('esp32', path.join(dir, 'slow.bin'), true), flash: path.join(dir, 'slow.bin') }
   const zip = zipSync({
     build: { ...Object.fromEntries(Object.entries(build.files).map(([file, bytes]) => [file, bytes])), 'flasher_args.json': new TextEncoder().encode(flasherArgsJson('dash', build)) },
   })
   writeFileSync(path.join(dir, 'build.zip'), zip)
   browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   await page.goto(`${(JSON.parse(line) as { url: string }).url}#/flash`)
 })
 
@@ -70,6 +74,8 @@ describe('Flash view', () => {
       await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 })
       expect(await job.getByTestId('job-status').innerText()).toMatch(/verified by MD5/)
     }
+    const run = page.getByTestId('flash-run').first()
+    await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('2 of 2 written and verified')
     await page.screenshot({ path: screenshotPath('flash.png'), fullPage: true })
     for (const twin of twins) {
       const flash = new Uint8Array(readFileSync(twin.flash))
@@ -87,6 +93,52 @@ describe('Flash view', () => {
     await page.getByTestId('start-flash').click()
     const job = page.locator(`[data-testid="flash-job"][data-port="${wrongChip}"]`)
     await job.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 60_000 })
-    expect(await job.getByTestId('error-panel').innerText()).toMatch(/this bundle is for esp32, the device is an esp32c3/)
+    expect(await job.getByTestId('error-panel').innerText()).toMatch(/this bundle is for esp32, the device is an esp32c3/i)
+    expect(await job.getByTestId('job-status').innerText()).toBe('Failed before writing')
+    await expect(page.getByTestId('flash-run').first().getByTestId('run-summary').innerText()).resolves.toBe(`1 of 1 failed: ${wrongChip}`)
+    await expect(job.getByTestId('retry').isVisible()).resolves.toBe(true)
+  })
+
+  it('keeps the progress of a cancelled job where it stopped, and Retry writes the device on the same port', async () => {
+    await page.getByTestId(`target-${wrongChip}`).uncheck()
+    await page.getByTestId('remote-port').fill(slow.url)
+    await page.getByTestId('add-remote').click()
+    await page.getByTestId('baud').selectOption('115200')
+    await page.getByTestId('start-flash').click()
+    const run = page.getByTestId('flash-run').first()
+    const job = run.locator(`[data-testid="flash-job"][data-port="${slow.url}"]`)
+    await job.and(page.locator('[data-state="progress"]')).waitFor({ timeout: 60_000 })
+    await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(5)
+    await job.getByRole('button', { name: 'Cancel' }).click()
+    await job.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 })
+    const kept = Number(await job.locator('progress').getAttribute('value'))
+    expect(kept).toBeGreaterThanOrEqual(5)
+    expect(kept).toBeLessThan(100)
+    expect(await job.getByTestId('job-status').innerText()).toMatch(/^Cancelled at \d+ %$/)
+    await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('1 of 1 cancelled')
+
+    await job.getByTestId('retry').click()
+    await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 90_000 })
+    await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('1 of 1 written and verified')
+    const flash = new Uint8Array(readFileSync(slow.flash))
+    const app = build.files['hello-world.bin'] as Uint8Array
+    expect(md5(flash.subarray(0x10000, 0x10000 + app.length))).toBe(md5(app))
+  })
+})
+
+describe('Flash view, bundle problems', () => {
+  it('offers to write a file at the app offset as raw data, where the CLI has --raw', async () => {
+    // A build whose flasher_args.json names a text file as the app (a zip carries only .bin and .json files).
+    const notes = new TextEncoder().encode('# bridge\n\nBuild with idf.py build, then flash build/bridge.bin.\n')
+    const zip = zipSync({ build: { ...build.files, 'notes.bin': notes, 'flasher_args.json': new TextEncoder().encode(flasherArgsJson('dash', build, { app: 'notes.bin' })) } })
+    writeFileSync(path.join(dir, 'readme-build.zip'), zip)
+    await page.getByTestId('file-input').setInputFiles(path.join(dir, 'readme-build.zip'))
+    await page.getByTestId('bundle-not-ok').waitFor()
+    const problems = await page.getByTestId('bundle-problems').innerText()
+    expect(problems).toMatch(/0x10000 app is not an ESP app image \(its first byte is 0x23, an image starts with 0xE9\): pick the app \.bin from the build folder, or write it as raw data\./)
+    expect(problems).not.toMatch(/--raw/)
+    await page.getByTestId('write-raw').click()
+    await page.getByTestId('bundle-ok').waitFor()
+    expect(await page.getByTestId('bundle-parts').innerText()).toMatch(/0x10000\s+data\s+app\s+raw data/)
   })
 })

@@ -2,7 +2,7 @@ import { formatBundleReport, validateBundle } from '../../common/bundle'
 import { chipByName, CHIP_NAMES } from '../../common/esp/chips'
 import { parseFlashSize } from '../../common/esp/flash-size'
 import { UsageError, type Command } from '../command'
-import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
+import { applyRawOffsets, describeForCli, RAW_OPTION, rawOffsetsFrom } from './raw-option'
 
 export const bundleInspectCommand: Command = {
   name: 'bundle inspect',
@@ -59,7 +59,7 @@ Examples:
       problems: report.problems,
       ok: report.ok,
     }
-    out.result(json, () => formatBundleReport(bundle, report))
+    out.result(json, () => formatBundleReport(bundle, report, (problem) => describeForCli(problem, bundle)))
     return report.ok ? 0 : 1
   },
 }

@@ -4,7 +4,7 @@ import type { FlashResult } from '../../common/flasher/job-state'
 import { hex } from '../../common/hex'
 import type { Command } from '../command'
 import { CONNECT_OPTIONS, connectOptionsFrom, runFlasherJob } from './flasher-job'
-import { applyRawOffsets, RAW_OPTION, rawOffsetsFrom } from './raw-option'
+import { applyRawOffsets, describeForCli, RAW_OPTION, rawOffsetsFrom } from './raw-option'
 
 export const flashCommand: Command = {
   name: 'flash',
@@ -35,9 +35,9 @@ Example: pairkit flash --port /dev/ttyUSB0 build/`,
     const bundle = await loadBundle(positionals)
     applyRawOffsets(bundle, rawOffsets)
     const report = validateBundle(bundle)
-    for (const problem of report.problems.filter((p) => p.severity === 'warning')) out.warn(problem.message)
+    for (const problem of report.problems.filter((p) => p.severity === 'warning')) out.warn(describeForCli(problem, bundle))
     const fatal = report.problems.find((p) => p.severity === 'error' && p.code !== 'NO_CHIP' && p.code !== 'NO_PARTITION_TABLE')
-    if (fatal) throw new PairKitError('BAD_INPUT', `the bundle cannot be written: ${fatal.message}`)
+    if (fatal) throw new PairKitError('BAD_INPUT', `the bundle cannot be written: ${describeForCli(fatal, bundle)}`)
     const { state } = await runFlasherJob(
       {
         operation: 'flash',

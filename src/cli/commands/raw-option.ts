@@ -1,6 +1,6 @@
 // --raw OFFSET, shared by `bundle inspect` and `flash`: the technician's explicit word that
 // the part at OFFSET is data to write as it is, where an app or the partition table belongs.
-import { markRawParts, parseFlashOffset, sortedParts, type Bundle } from '../../common/bundle'
+import { markRawParts, parseFlashOffset, sortedParts, type Bundle, type BundleProblem } from '../../common/bundle'
 import { hex } from '../../common/hex'
 import { UsageError } from '../command'
 
@@ -22,4 +22,12 @@ export function applyRawOffsets(bundle: Bundle, offsets: readonly number[]): voi
   if (missing.length === 0) return
   const at = sortedParts(bundle.parts).map((part) => hex(part.offset)).join(', ')
   throw new UsageError(`--raw ${hex(missing[0] as number)} names no part of the firmware${at ? ` (its parts are at ${at})` : ''}`)
+}
+
+/** A bundle problem as the CLI says it: with the flag that does what the problem suggests. */
+export function describeForCli(problem: BundleProblem, bundle: Bundle): string {
+  const offset = bundle.parts.find((part) => part.name === problem.part)?.offset
+  if ((problem.code === 'NOT_AN_APP_IMAGE' || problem.code === 'NOT_A_PARTITION_TABLE') && offset !== undefined) return `${problem.message} with --raw ${hex(offset)}`
+  if (problem.code === 'NO_CHIP' && problem.message === 'the target chip is unknown') return `${problem.message}: give it with --chip`
+  return problem.message
 }

@@ -1,11 +1,12 @@
 // The human view of `bundle inspect`: one line per part, then the problems.
 import { formatSize, subtypeName, typeName } from '../partition-table'
-import type { Bundle } from './model'
+import type { Bundle, BundleProblem } from './model'
 import { sortedParts } from './model'
 import { hex } from '../hex'
 import type { BundleReport } from './validate-bundle'
 
-export function formatBundleReport(bundle: Bundle, report: BundleReport): string {
+/** `describe` words a problem for the reader (the CLI adds its flags). */
+export function formatBundleReport(bundle: Bundle, report: BundleReport, describe: (problem: BundleProblem) => string = (problem) => problem.message): string {
   const lines: string[] = []
   const flash = [bundle.flash.mode, bundle.flash.size, bundle.flash.freq].filter(Boolean).join(', ')
   lines.push(`${bundle.source}: ${report.chip ?? 'unknown chip'}${flash ? `, flash ${flash}` : ''}`)
@@ -27,8 +28,8 @@ export function formatBundleReport(bundle: Bundle, report: BundleReport): string
   }
   const errors = report.problems.filter((problem) => problem.severity === 'error')
   const warnings = report.problems.filter((problem) => problem.severity === 'warning')
-  for (const problem of warnings) lines.push(`  warning: ${problem.message}`)
-  for (const problem of errors) lines.push(`  error: ${problem.message}`)
+  for (const problem of warnings) lines.push(`  warning: ${describe(problem)}`)
+  for (const problem of errors) lines.push(`  error: ${describe(problem)}`)
   lines.push(report.ok ? '  ready to flash' : `  NOT ready to flash: ${errors.length} error${errors.length === 1 ? '' : 's'}`)
   return lines.join('\n')
 }

@@ -101,7 +101,7 @@ export function validateBundle(bundle: Bundle, options: ValidateBundleOptions = 
   // Data alone (an NVS image at the nvs partition) is the same bytes on every chip.
   const needsChip = parts.some((part) => ['bootloader', 'app'].includes(roleOf(part)))
   if (!chip && (needsChip || chipName !== undefined)) {
-    add({ code: 'NO_CHIP', severity: 'error', message: chipName === undefined ? 'the target chip is unknown: give it with --chip' : `"${chipName}" is not a chip PairKit knows` })
+    add({ code: 'NO_CHIP', severity: 'error', message: chipName === undefined ? 'the target chip is unknown' : `"${chipName}" is not a chip PairKit knows` })
   }
   if (chip) {
     for (const { part, info } of images) {
@@ -169,17 +169,20 @@ function checkInsidePartition(part: BundlePart, entries: readonly PartitionEntry
   }
 }
 
-/** Data where an app partition starts: the bootloader would refuse to boot it. */
+/**
+ * Data where an app partition starts: the bootloader would refuse to boot it. Problems say
+ * what to do in words every front end can show; each adds how (the CLI its --raw flag).
+ */
 function notAnApp(part: BundlePart): string {
   const found = part.bytes.length === 0 ? 'it is empty' : `its first byte is ${hexByte(part.bytes[0] as number)}`
-  return `${hex(part.offset)} ${part.name} is not an ESP app image (${found}, an image starts with ${hexByte(IMAGE_MAGIC)}): pick the app .bin from the build folder, or write it as raw data with --raw ${hex(part.offset)}`
+  return `${hex(part.offset)} ${part.name} is not an ESP app image (${found}, an image starts with ${hexByte(IMAGE_MAGIC)}): pick the app .bin from the build folder, or write it as raw data`
 }
 
 /** Anything but a table where the bootloader reads the partition table: the device would not boot. */
 function notATable(part: BundlePart): string {
   const found = part.bytes.length === 0 ? 'it is empty' : `its first bytes are ${Array.from(part.bytes.subarray(0, 2), hexByte).join(' ')}`
   const expected = TABLE_ENTRY_MAGIC.map(hexByte).join(' ')
-  return `${hex(part.offset)} ${part.name} is not a partition table (${found}, a table starts with ${expected}): pick partition-table.bin from the build folder (build/partition_table/), or write it as raw data with --raw ${hex(part.offset)}`
+  return `${hex(part.offset)} ${part.name} is not a partition table (${found}, a table starts with ${expected}): pick partition-table.bin from the build folder (build/partition_table/), or write it as raw data`
 }
 
 function hexByte(value: number): string {

@@ -2,6 +2,8 @@
 // at boot, with their types and defaults. docs/firmware-contract.md describes the same
 // table for firmware authors; a unit test keeps the two in step.
 
+/** The bridge firmware's project name (the example's CMakeLists `project(serverless_mqtt)`), as its app descriptor carries it. */
+export const BRIDGE_PROJECT_NAME = 'serverless_mqtt'
 /** NVS namespace holding the bridge settings (≤ 15 characters). */
 export const CONFIG_NAMESPACE = 'smqtt'
 /** Stored as cfg_ver so a firmware can tell which contract wrote the partition. */

@@ -17,6 +17,14 @@ interface Pending {
   method: RequestName
   resolve(value: unknown): void
   reject(error: Error): void
+  timer?: ReturnType<typeof setTimeout>
+}
+
+export interface RpcClientOptions {
+  /** How long a request may wait for its answer, in ms; undefined or 0 = no limit. */
+  timeoutMs?(method: RequestName): number | undefined
+  /** The error a request that timed out rejects with. */
+  timeoutError?(method: RequestName, timeoutMs: number): PairKitError
 }
 
 /** The caller's side of the contract: typed requests and typed event subscriptions. */
@@ -25,7 +33,10 @@ export class RpcClient extends Disposable {
   private readonly pending = new Map<number, Pending>()
   private readonly emitters = new Map<EventName, Emitter<unknown>>()
 
-  constructor(private readonly protocol: MessageProtocol) {
+  constructor(
+    private readonly protocol: MessageProtocol,
+    private readonly options: RpcClientOptions = {},
+  ) {
     super()
     this.register(protocol.onMessage((message) => this.receive(message)))
   }
@@ -33,12 +44,21 @@ export class RpcClient extends Disposable {
   request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<RequestResult<K>> {
     const id = this.nextId++
     return new Promise<RequestResult<K>>((resolve, reject) => {
-      this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject })
+      const pending: Pending = { method, resolve: resolve as (value: unknown) => void, reject }
+      this.pending.set(id, pending)
       try {
         this.protocol.send({ kind: 'request', id, method, params })
       } catch (error) {
         this.pending.delete(id)
         reject(error instanceof Error ? error : new Error(String(error)))
+        return
+      }
+      const timeoutMs = this.options.timeoutMs?.(method)
+      if (timeoutMs) {
+        pending.timer = setTimeout(() => {
+          if (!this.pending.delete(id)) return
+          reject(this.options.timeoutError?.(method, timeoutMs) ?? new PairKitError('TIMEOUT', `no answer to ${method} within ${timeoutMs / 1000} s`))
+        }, timeoutMs)
       }
     })
   }
@@ -54,8 +74,12 @@ export class RpcClient extends Disposable {
 
   /** Rejects every request still waiting, e.g. when the connection is lost. */
   failPending(error: PairKitError): void {
-    for (const pending of this.pending.values()) pending.reject(error)
+    const waiting = [...this.pending.values()]
     this.pending.clear()
+    for (const pending of waiting) {
+      clearTimeout(pending.timer)
+      pending.reject(error)
+    }
   }
 
   override dispose(): void {
@@ -70,6 +94,7 @@ export class RpcClient extends Disposable {
       const pending = this.pending.get(response.data.id)
       if (!pending) return
       this.pending.delete(response.data.id)
+      clearTimeout(pending.timer)
       if (!response.data.ok) {
         pending.reject(deserializeError(response.data.error))
         return

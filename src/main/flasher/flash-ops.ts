@@ -130,7 +130,7 @@ export async function firstDifferingSector(session: Session, offset: number, exp
 }
 
 export async function eraseAll(session: Session): Promise<void> {
-  if (!session.isStub) throw new PairKitError('UNAVAILABLE', 'erasing the whole flash needs the flasher stub', { hint: 'Run without --no-stub.' })
+  if (!session.isStub) throw new PairKitError('UNAVAILABLE', 'erasing the whole flash needs the flasher stub', { hint: 'Erase with the flasher stub, which PairKit uses unless told not to.' })
   await session.loader.checkCommand(OPCODES.ERASE_FLASH, new Uint8Array(0), { timeoutMs: CHIP_ERASE_TIMEOUT_MS })
 }
 
@@ -158,7 +158,7 @@ export async function readFlash(session: Session, offset: number, size: number, 
   const loader = session.loader
   const damaged = () =>
     new PairKitError('VERIFY_FAILED', `read-back of 0x${offset.toString(16)}+0x${size.toString(16)} arrived damaged (MD5 mismatch)`, {
-      hint: 'Read again; if it repeats, lower --baud or use a shorter cable.',
+      hint: 'Read again; if it repeats, lower the baud rate or use a shorter cable.',
     })
   if (!session.isStub) {
     for (let at = 0; at < size; at += 64) {

@@ -20,11 +20,11 @@ export class CommandFailedError extends PairKitError {
 }
 
 export function noAnswerError(what: string, detail?: string): PairKitError {
-  return new PairKitError('NO_ANSWER', `no answer from the chip${what ? ` (${what})` : ''}: hold BOOT, tap EN, and try again, or check the cable`, detail ? { detail } : {})
+  return new PairKitError('NO_ANSWER', `no answer from the chip${what ? ` (${what})` : ''}`, detail ? { detail } : {})
 }
 
 export function timeoutError(op: number, timeoutMs: number): PairKitError {
-  return new PairKitError('TIMEOUT', `the chip stopped answering during ${describeOpcode(op)} (no reply in ${(timeoutMs / 1000).toFixed(1)} s): check the cable and retry`, {
-    hint: 'Check the cable and retry; if it repeats at a high baud rate, use --baud 115200.',
+  return new PairKitError('TIMEOUT', `the chip stopped answering during ${describeOpcode(op)} (no reply in ${(timeoutMs / 1000).toFixed(1)} s)`, {
+    hint: 'Check the cable and retry; if it repeats, lower the baud rate to 115200.',
   })
 }

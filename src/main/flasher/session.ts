@@ -212,7 +212,7 @@ export class Session {
     await this.loader.checkCommand(OPCODES.MEM_END, packWords(0, stub.entry))
     const hello = await this.loader.nextFrame(3000)
     if (!hello || hello.length !== OHAI.length || !hello.every((byte, i) => byte === OHAI[i])) {
-      throw new PairKitError('NO_ANSWER', 'the flasher stub did not start on the chip', { hint: 'Retry; if it repeats, use --no-stub.' })
+      throw new PairKitError('NO_ANSWER', 'the flasher stub did not start on the chip', { hint: 'Retry; if it repeats, flash without the flasher stub.' })
     }
     this.loader.isStub = true
     return true
@@ -266,7 +266,7 @@ export class Session {
       return baud
     }
     if (!this.link.info.controlLines || this.options.reset === false) {
-      throw new PairKitError('NO_ANSWER', 'the chip stopped answering after a baud-rate change and cannot be reset over this port: tap EN with BOOT held and retry with --baud 115200')
+      throw new PairKitError('NO_ANSWER', 'the chip stopped answering after a baud-rate change and cannot be reset over this port', { hint: 'Tap EN with BOOT held, and retry at 115200 baud.' })
     }
     await this.link.setBaudRate(ROM_BAUD)
     const wasStub = this.isStub

@@ -81,7 +81,7 @@ export class IceLink {
       .map((candidate) => formatCandidateLine(toIceCandidate(candidate)))
     if (lines.length === 0) {
       await connection.close()
-      throw new PairKitError('UNAVAILABLE', 'No IPv4 address to gather ICE candidates on', { hint: 'Connect to a network, or pass --bind with this computer\'s IPv4 address.' })
+      throw new PairKitError('UNAVAILABLE', 'No IPv4 address to gather ICE candidates on', { hint: 'Connect to a network, or choose which of this computer\'s IPv4 addresses to use.' })
     }
     return new IceLink(connection, lines, internals.ice, internals.udpLookup)
   }

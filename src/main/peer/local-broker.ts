@@ -112,7 +112,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new PairKitError('PORT_BUSY', `Cannot listen for MQTT on ${host}:${options.port}: ${error.code ?? error.message}`, { hint: 'Pick another --broker-port, or stop the program using it.' })),
+      reject(new PairKitError('PORT_BUSY', `Cannot listen for MQTT on ${host}:${options.port}: ${error.code ?? error.message}`, { hint: 'Pick another local broker port, or stop the program using it.' })),
     )
     server.listen(options.port, host, () => resolve())
   })

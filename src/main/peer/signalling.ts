@@ -198,10 +198,10 @@ function handshake(
 
 function waitConnected(client: MqttClient, timeoutMs: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new PairKitError('TIMEOUT', `Failed to connect to the sync broker within ${timeoutMs / 1000} s`, { hint: 'Check the --signal URL and that the broker is reachable.' })), timeoutMs)
+    const timer = setTimeout(() => done(new PairKitError('TIMEOUT', `Failed to connect to the sync broker within ${timeoutMs / 1000} s`, { hint: 'Check the signalling broker address and that the broker is reachable.' })), timeoutMs)
     const onConnect = () => done()
-    const onError = (error: Error) => done(new PairKitError('NOT_FOUND', `Failed to connect to the sync broker: ${error.message}`, { hint: 'Check the --signal URL and that the broker is reachable.' }))
-    const onClose = () => done(new PairKitError('NOT_FOUND', 'Failed to connect to the sync broker: the connection closed', { hint: 'Check the --signal URL and that the broker is reachable.' }))
+    const onError = (error: Error) => done(new PairKitError('NOT_FOUND', `Failed to connect to the sync broker: ${error.message}`, { hint: 'Check the signalling broker address and that the broker is reachable.' }))
+    const onClose = () => done(new PairKitError('NOT_FOUND', 'Failed to connect to the sync broker: the connection closed', { hint: 'Check the signalling broker address and that the broker is reachable.' }))
     const onAbort = () => done(new PairKitError('CANCELLED', 'signalling stopped'))
     client.once('connect', onConnect)
     client.once('error', onError)

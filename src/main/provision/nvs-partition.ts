@@ -51,9 +51,9 @@ export function settingsPartition(table: DecodedTable, flashSize: number): Parti
 /** An image placed in the partition: refused when larger, else padded with 0xFF (erased flash) to the partition's size. */
 export function fillPartition(image: Uint8Array, partition: PartitionEntry): Uint8Array {
   if (image.length > partition.size) {
-    throw refuse(`the NVS image is ${image.length} bytes, larger than the device's nvs partition (${partition.size} bytes at ${hex(partition.offset)})`, 'Make the image for this partition size (pairkit config pair --size) or use firmware with a larger nvs partition.')
+    throw refuse(`the NVS image is ${image.length} bytes, larger than the device's nvs partition (${partition.size} bytes at ${hex(partition.offset)})`, 'Make the pair\'s image for this partition size, or use firmware with a larger nvs partition.')
   }
-  if (image.length % SECTOR !== 0) throw refuse(`the NVS image is ${image.length} bytes, not a whole number of 4096-byte pages`, 'Give an NVS partition image, as `pairkit config pair` or `pairkit nvs generate` write them.')
+  if (image.length % SECTOR !== 0) throw refuse(`the NVS image is ${image.length} bytes, not a whole number of 4096-byte pages`, 'Give an NVS partition image, as PairKit writes them when it makes a pair or generates an NVS image.')
   if (image.length === partition.size) return image
   const filled = new Uint8Array(partition.size).fill(0xff)
   filled.set(image)

@@ -93,7 +93,7 @@ export function mapOpenError(path: string, error: unknown): PairKitError {
     return new PairKitError('PORT_BUSY', `port busy: another program has ${path} open`, { detail: text })
   }
   if (/ENOENT|no such file|File not found|cannot find/i.test(text)) {
-    return new PairKitError('PORT_NOT_FOUND', `there is no port ${path}: check the cable and run \`pairkit ports\``, { detail: text })
+    return new PairKitError('PORT_NOT_FOUND', `there is no port ${path}`, { detail: text })
   }
   if (/permission denied|EACCES/i.test(text)) {
     return new PairKitError('PORT_BUSY', `no permission to open ${path}`, {

@@ -1,7 +1,8 @@
 // One byte pipe to a chip, whatever carries it: a local serial port, a raw TCP socket
 // (socket://host:port, as pyserial and esptool spell it) or an RFC 2217 server
 // (rfc2217://host:port, e.g. ser2net or the twin). The flasher only sees this interface.
-import { PairKitError } from '../../common/errors'
+import type { PairKitError } from '../../common/errors'
+import { parsePortUrl } from '../../common/port-url'
 
 export type LinkKind = 'local' | 'socket' | 'rfc2217'
 
@@ -52,25 +53,7 @@ export interface OpenLinkOptions {
   signal?: AbortSignal
 }
 
-export type ParsedPortUrl =
-  | { kind: 'local'; path: string }
-  | { kind: 'socket' | 'rfc2217'; host: string; port: number }
-
-/** "socket://h:p", "rfc2217://h:p" or a device path ("/dev/ttyUSB0", "COM3"). */
-export function parsePortUrl(url: string): ParsedPortUrl {
-  const match = /^(socket|rfc2217):\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?(\?.*)?$/i.exec(url.trim())
-  if (match) {
-    const port = Number(match[3])
-    if (port < 1 || port > 65535) throw new PairKitError('BAD_INPUT', `port number ${port} in ${url} is out of range`)
-    const host = (match[2] ?? '').replace(/^\[|\]$/g, '')
-    return { kind: (match[1] ?? '').toLowerCase() as 'socket' | 'rfc2217', host, port }
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new PairKitError('BAD_INPUT', `unsupported port URL ${url}: use a device path, socket://HOST:PORT or rfc2217://HOST:PORT`)
-  }
-  if (url.trim().length === 0) throw new PairKitError('BAD_INPUT', 'no port given: pass --port with a device path or URL')
-  return { kind: 'local', path: url }
-}
+export { parsePortUrl, type ParsedPortUrl } from '../../common/port-url'
 
 /** Opens any of the three link kinds. */
 export async function openLink(url: string, options: OpenLinkOptions = {}): Promise<SerialLink> {

@@ -2,6 +2,7 @@
 // settings from NVS (the firmware contract), the local broker (the "IoT network"), the peer
 // (PairKit's own, speaking the firmware's lines), the forwarding client. The twin has no
 // radio, and says so; nothing claims success that did not happen.
+import { BRIDGE_PROJECT_NAME } from '../../common/config'
 import { checkReach, type TwinNetwork } from './network-policy'
 import type { TwinChipDef } from '../../common/esp/chips'
 import { formatJuiceLog, type EspLogLevel, type JuiceLogLevel } from '../../common/serverless/firmware-log'
@@ -57,7 +58,7 @@ export interface FirmwareHandle {
 }
 
 /** The example's project name (its CMakeLists `project(serverless_mqtt)`). */
-export const SERVERLESS_PROJECT = 'serverless_mqtt'
+export const SERVERLESS_PROJECT = BRIDGE_PROJECT_NAME
 const TAG = 'serverless_mqtt'
 const TWIN_TAG = 'twin'
 /** esp_log_level_t ranks: a record shows when its rank ≤ the level set. */

@@ -4,14 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ContractEvent, ContractHandlers } from '../../../src/common/contract'
 import { PairKitError } from '../../../src/common/errors'
 import { Emitter } from '../../../src/common/event'
-import { RpcClient } from '../../../src/common/rpc/client'
+import { RpcClient, type RpcClientOptions } from '../../../src/common/rpc/client'
 import { createProtocolPair } from '../../../src/common/rpc/memory-protocol'
 import type { MessageProtocol } from '../../../src/common/rpc/protocol'
 import { RpcServer } from '../../../src/common/rpc/server'
 
 const PORT = { path: '/dev/ttyUSB0', vendorId: '10c4', productId: 'ea60', bridge: 'Silicon Labs CP210x', likelyEsp32: true, source: 'system' as const }
 
-function setup(overrides: Partial<ContractHandlers> = {}) {
+function setup(overrides: Partial<ContractHandlers> = {}, clientOptions: RpcClientOptions = {}) {
   const calls: string[] = []
   // Only the handlers these tests call; the rest of the contract is not needed here.
   const handlers = {
@@ -36,7 +36,7 @@ function setup(overrides: Partial<ContractHandlers> = {}) {
     onMessage: serverSide.onMessage,
   }
   const server = new RpcServer(recordingServerSide, handlers, events.event, 10)
-  const client = new RpcClient(clientSide)
+  const client = new RpcClient(clientSide, clientOptions)
   disposables.push(server, client)
   return { client, clientSide, events, calls, sent }
 }
@@ -110,5 +110,28 @@ describe('RPC over the contract', () => {
     events.fire({ name: 'ports.changed', payload: [PORT] })
     await new Promise((resolve) => setTimeout(resolve, 40))
     expect(received).toEqual([[PORT]])
+  })
+})
+
+describe('request time limits', () => {
+  it('rejects a request that gets no answer within its limit, and forgets it', async () => {
+    // A handler that never answers: the server is alive, the answer never comes.
+    const { client } = setup(
+      { 'ports.list': () => new Promise(() => {}), 'flash.jobs': () => [] },
+      {
+        timeoutMs: (method) => (method === 'ports.list' ? 50 : undefined),
+        timeoutError: (method, ms) => new PairKitError('TIMEOUT', `${method} took longer than ${ms} ms`),
+      },
+    )
+    const started = Date.now()
+    await expect(client.request('ports.list', {})).rejects.toMatchObject({ code: 'TIMEOUT', message: 'ports.list took longer than 50 ms' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+    // A request without a limit still gets its answer.
+    await expect(client.request('flash.jobs', {})).resolves.toEqual([])
+  })
+
+  it('does not time out a request that is answered in time', async () => {
+    const { client } = setup({}, { timeoutMs: () => 1000 })
+    await expect(client.request('ports.list', {})).resolves.toEqual([PORT])
   })
 })

@@ -9,7 +9,17 @@ describe('port URLs', () => {
     expect(parsePortUrl('/dev/ttyUSB0')).toEqual({ kind: 'local', path: '/dev/ttyUSB0' })
   })
   it('refuses other schemes and bad ports with an actionable error', () => {
-    expect(() => parsePortUrl('http://x:1')).toThrow(/socket:\/\/HOST:PORT/)
+    for (const typo of ['http://x:1', 'socket://nohost']) {
+      const error = (() => {
+        try {
+          parsePortUrl(typo)
+        } catch (caught) {
+          return caught
+        }
+      })()
+      expect(error).toMatchObject({ code: 'BAD_INPUT', message: `${typo} is not a port address PairKit can open` })
+      expect((error as PairKitError).hint).toMatch(/socket:\/\/HOST:PORT or rfc2217:\/\/HOST:PORT/)
+    }
     expect(() => parsePortUrl('socket://x:70000')).toThrow(PairKitError)
   })
 })

@@ -2,62 +2,61 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { ProbeResultSchema, type FlashJob, type ProbeResult } from '../../../common/contract'
 import { useBackend } from '../api/client'
-import { errorView, type ErrorView } from '../data/error-view'
+import { asSentence, errorView, serializedErrorView, type ErrorView } from '../data/error-view'
+import { useJobsStore } from './jobs'
 
 export interface ProbeState {
-  jobId?: string
   stage: string
   result?: ProbeResult
   error?: ErrorView
+  /** What the device was left in, after a failure. */
+  deviceState?: string
+  running: boolean
 }
 
 /** Probing a device from the Devices view: what it is, what it runs, how it is configured. */
 export const useProbeStore = defineStore('probe', () => {
-  const byPort = ref<Record<string, ProbeState>>({})
-  let listening = false
-
-  function listen(): void {
-    if (listening) return
-    listening = true
-    useBackend().on('flash.job', (job: FlashJob) => {
-      if (job.operation !== 'probe') return
-      const current = byPort.value[job.port]
-      if (!current || current.jobId !== job.jobId) return
-      byPort.value = { ...byPort.value, [job.port]: next(current, job) }
-    })
-  }
+  const jobs = useJobsStore()
+  /** The job key of each port's latest probe, or the error that kept it from starting. */
+  const byPort = ref<Record<string, { key?: string; startError?: ErrorView }>>({})
 
   async function probe(port: string): Promise<void> {
-    listen()
-    byPort.value = { ...byPort.value, [port]: { stage: 'starting…' } }
+    byPort.value = { ...byPort.value, [port]: {} }
     try {
       const { jobId } = await useBackend().request('flash.probe', { port })
-      // Events may already have arrived for this job; keep whatever is newer.
-      const current = byPort.value[port]
-      byPort.value = { ...byPort.value, [port]: { ...current, stage: current?.stage ?? 'starting…', jobId } }
+      byPort.value = { ...byPort.value, [port]: { key: jobs.keyOf(jobId) } }
     } catch (caught) {
-      byPort.value = { ...byPort.value, [port]: { stage: 'failed', error: errorView(caught) } }
+      byPort.value = { ...byPort.value, [port]: { startError: errorView(caught) } }
     }
   }
 
-  return { byPort, probe }
+  function stateOf(port: string): ProbeState {
+    const entry = byPort.value[port]
+    if (entry?.startError) return { stage: 'failed', error: entry.startError, running: false }
+    return stateOfJob(jobs.get(entry?.key))
+  }
+
+  return { byPort, probe, stateOf }
 })
 
-function next(current: ProbeState, job: FlashJob): ProbeState {
-  switch (job.type) {
+function stateOfJob(job: FlashJob | undefined): ProbeState {
+  switch (job?.type) {
+    case undefined:
+    case 'queued':
+      return { stage: 'Starting…', running: true }
     case 'connecting':
-      return { ...current, stage: job.stage }
+      return { stage: `${asSentence(job.stage).replace(/\.$/, '')}…`, running: true }
     case 'done': {
       const parsed = ProbeResultSchema.safeParse(job.result)
       return parsed.success
-        ? { ...current, stage: 'done', result: parsed.data }
-        : { ...current, stage: 'failed', error: { message: 'the probe result could not be read' } }
+        ? { stage: 'done', result: parsed.data, running: false }
+        : { stage: 'failed', error: { message: 'The probe result could not be read.', hint: 'Probe the device again.' }, running: false }
     }
     case 'failed':
-      return { ...current, stage: 'failed', error: { message: job.error.message, hint: `${job.error.hint ?? ''} ${job.deviceState}`.trim() } }
+      return { stage: 'failed', error: serializedErrorView(job.error), deviceState: asSentence(job.deviceState), running: false }
     case 'cancelled':
-      return { ...current, stage: 'cancelled' }
+      return { stage: 'Cancelled.', deviceState: asSentence(job.deviceState), running: false }
     default:
-      return current
+      return { stage: 'Reading…', running: true }
   }
 }
