@@ -30,7 +30,7 @@ export function describeEvent(event: LogEvent): string {
     case 'candidate':
       return join(event.side, event.type, endpoint(event), event.priority === null ? undefined : `prio ${event.priority}`, event.unusable && `(${event.unusable})`)
     case 'stun':
-      return join(event.event, event.host, event.address !== undefined ? endpoint({ address: event.address, port: event.port ?? 0 }) : undefined, event.detail)
+      return join(event.event, event.host && `${event.host}${event.port === undefined ? '' : `:${event.port}`}`, event.address !== undefined ? endpoint({ address: event.address, port: event.port ?? 0 }) : undefined, event.detail)
     case 'candidate-pair':
       return `#${event.index} ${event.type ?? ''} ${endpoint(event.local)} → ${endpoint(event.remote)}`.replace('  ', ' ')
     case 'selected-pair':

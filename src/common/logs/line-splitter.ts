@@ -12,6 +12,9 @@
 // The lines do not depend on how the input was chunked.
 import { firstColour, safeCut, stripAnsi, type AnsiColour, ESC } from './ansi'
 
+/** Receives each line: text without ANSI and line break, its first colour, whether it continues a cut line. */
+export type LineSink = (text: string, colour: AnsiColour | undefined, continued: boolean) => void
+
 export interface LogLine {
   /** Decoded text without ANSI CSI sequences and without the line break. */
   text: string
@@ -42,21 +45,33 @@ export class LineSplitter {
     this.cap = cap
   }
 
-  /** Appends the complete lines in `chunk` (bytes, or text already decoded) to `out`. */
-  push(chunk: Uint8Array | string, out: LogLine[] = []): LogLine[] {
+  /** Hands the complete lines in `chunk` (bytes, or text already decoded) to `sink`. */
+  push(chunk: Uint8Array | string, sink: LineSink): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true })
-    if (text.length > 0) this.scan(text, out)
-    return out
+    if (text.length > 0) this.scan(text, sink)
   }
 
   /** End of input: the bytes of an unfinished UTF-8 sequence and the unterminated last line. */
-  flush(out: LogLine[] = []): LogLine[] {
+  flush(sink: LineSink): void {
     const rest = this.decoder.decode()
-    if (rest.length > 0) this.scan(rest, out)
-    if (this.pending.length > 0) this.emit(this.pending, out)
+    if (rest.length > 0) this.scan(rest, sink)
+    if (this.pending.length > 0) this.emit(this.pending, sink)
     this.pending = ''
     this.cut = false
     this.inCrRun = false
+  }
+
+  /** The lines of `chunk` as objects (tests, small inputs); `end` also flushes. */
+  lines(chunk: Uint8Array | string, end = false): LogLine[] {
+    const out: LogLine[] = []
+    const sink: LineSink = (text, colour, continued) => {
+      const line: LogLine = { text }
+      if (colour) line.colour = colour
+      if (continued) line.continued = true
+      out.push(line)
+    }
+    this.push(chunk, sink)
+    if (end) this.flush(sink)
     return out
   }
 
@@ -65,7 +80,7 @@ export class LineSplitter {
     return this.pending.length
   }
 
-  private scan(s: string, out: LogLine[]): void {
+  private scan(s: string, out: LineSink): void {
     const n = s.length
     let pos = 0
     if (this.inCrRun) {
@@ -103,7 +118,7 @@ export class LineSplitter {
   }
 
   /** Keeps the unterminated rest, cutting off pieces while it is over the cap. */
-  private hold(rest: string, out: LogLine[]): void {
+  private hold(rest: string, out: LineSink): void {
     let text = this.pending.length === 0 ? rest : this.pending + rest
     while (text.length > this.cap) {
       const at = safeCut(text, this.cap)
@@ -114,7 +129,7 @@ export class LineSplitter {
   }
 
   /** A line has ended: its pieces over the cap, then the last piece. */
-  private emit(line: string, out: LogLine[]): void {
+  private emit(line: string, out: LineSink): void {
     let text = line
     while (text.length > this.cap) {
       const at = safeCut(text, this.cap)
@@ -125,17 +140,10 @@ export class LineSplitter {
     this.cut = false
   }
 
-  private piece(raw: string, out: LogLine[]): void {
-    const line: LogLine = raw.indexOf(ESC) === -1 ? { text: raw } : withColour(raw)
-    if (this.cut) line.continued = true
+  private piece(raw: string, sink: LineSink): void {
+    const continued = this.cut
     this.cut = true
-    out.push(line)
+    if (raw.indexOf(ESC) === -1) sink(raw, undefined, continued)
+    else sink(stripAnsi(raw), firstColour(raw), continued)
   }
-}
-
-function withColour(raw: string): LogLine {
-  const colour = firstColour(raw)
-  const line: LogLine = { text: stripAnsi(raw) }
-  if (colour) line.colour = colour
-  return line
 }

@@ -7,7 +7,7 @@ import { Continuation, type Verdict } from './continuation'
 import { parseLine } from './dispatcher'
 import { redactSecrets } from './esp-peer'
 import type { LogEvent, LogEventBody } from './events'
-import { DEFAULT_LINE_CAP, LineSplitter, type LogLine } from './line-splitter'
+import { DEFAULT_LINE_CAP, LineSplitter, type LineSink } from './line-splitter'
 import { ParserState } from './parser-state'
 
 export interface LogParserOptions {
@@ -29,9 +29,12 @@ export class LogParser {
   private readonly splitter: LineSplitter
   private readonly state = new ParserState()
   private readonly maxRecordLines: number
-  private readonly lineBuffer: LogLine[] = []
   private count = 0
   private open: OpenRecord | undefined
+  /** Where the current push's events go, and the host time of its chunk. */
+  private out: LogEvent[] = []
+  private hostTime: number | undefined
+  private readonly sink: LineSink = (text, colour, continued) => this.line(text, colour, continued)
 
   constructor(options: LogParserOptions = {}) {
     this.splitter = new LineSplitter(options.lineCap ?? DEFAULT_LINE_CAP)
@@ -44,19 +47,21 @@ export class LogParser {
    */
   push(chunk: Uint8Array | string, hostTime?: number): LogEvent[] {
     const out: LogEvent[] = []
-    const lines = this.lineBuffer
-    lines.length = 0
-    this.splitter.push(chunk, lines)
-    for (let i = 0; i < lines.length; i++) this.line(lines[i] as LogLine, hostTime, out)
-    lines.length = 0
+    this.out = out
+    this.hostTime = hostTime
+    this.splitter.push(chunk, this.sink)
+    this.out = []
     return out
   }
 
   /** End of the stream: the unterminated last line and the record still open. */
   flush(hostTime?: number): LogEvent[] {
     const out: LogEvent[] = []
-    for (const line of this.splitter.flush()) this.line(line, hostTime, out)
+    this.out = out
+    this.hostTime = hostTime
+    this.splitter.flush(this.sink)
     this.close(out)
+    this.out = []
     return out
   }
 
@@ -76,13 +81,15 @@ export class LogParser {
     return this.count
   }
 
-  private line(line: LogLine, hostTime: number | undefined, out: LogEvent[]): void {
+  private line(lineText: string, colour: AnsiColour | undefined, continued: boolean): void {
+    const out = this.out
+    const hostTime = this.hostTime
     const number = ++this.count
-    let text = line.text
+    let text = lineText
     if (text.indexOf('psw:') !== -1) text = redactSecrets(text)
     const open = this.open
     if (open) {
-      if (!line.continued) {
+      if (!continued) {
         const verdict = this.offer(open.continuation, text)
         if (verdict !== 'not-mine') {
           open.lines.push(text)
@@ -92,18 +99,18 @@ export class LogParser {
       }
       this.close(out)
     }
-    if (line.continued) {
-      stamp({ kind: 'raw', t: null, format: 'text', text, continued: true }, number, [text], line.colour, hostTime, out)
+    if (continued) {
+      stamp({ kind: 'raw', t: null, format: 'text', text, continued: true }, number, [text], colour, hostTime, out)
       return
     }
     const parsed = this.parse(text)
     if (parsed instanceof Continuation) {
-      this.open = { continuation: parsed, lines: [text], firstLine: number, colour: line.colour, hostTime }
+      this.open = { continuation: parsed, lines: [text], firstLine: number, colour, hostTime }
       return
     }
     const source = [text]
-    if (Array.isArray(parsed)) for (const body of parsed) stamp(body, number, source, line.colour, hostTime, out)
-    else stamp(parsed, number, source, line.colour, hostTime, out)
+    if (Array.isArray(parsed)) for (const body of parsed) stamp(body, number, source, colour, hostTime, out)
+    else stamp(parsed, number, source, colour, hostTime, out)
   }
 
   private close(out: LogEvent[]): void {

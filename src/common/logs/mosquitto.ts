@@ -1,19 +1,12 @@
 // mosquitto's log lines on the ESP's stderr (reference §8.3): "N: message", N = time(NULL) in
 // seconds (since boot without SNTP, epoch seconds with it).
+import { parseEndpoint, toPort } from './endpoint'
 import type { LogEventBody, LogEventOf } from './events'
 import type { ParserState } from './parser-state'
 
 const VERSION = /^mosquitto version (\S+) (starting|running|terminating)$/
 const LISTEN = /^Opening ipv[46] listen socket on port (\d+)\.$/
-const CONNECTION = /^New connection from (\S+):(\d+) on port (\d+)\.$/
-const CLIENT = /^New client connected from (\S+):(\d+) as (\S+) \(p(\d+), c(\d), k(\d+)(?:, u'([^']*)')?\)\.$/
-const CLIENT_GONE: readonly [RegExp, string][] = [
-  [/^Client (\S+) closed its connection\.$/, 'closed'],
-  [/^Client (\S+) disconnected\.$/, 'disconnected'],
-  [/^Client (\S+) has exceeded timeout, disconnecting\.$/, 'timeout'],
-  [/^Client (\S+) already connected, closing old connection\.$/, 'taken-over'],
-  [/^Client (\S+) disconnected(?:,| due to) (.+?)\.?$/, 'error'],
-]
+const CLIENT_TAIL = /^\(p(\d+), c(\d), k(\d+)(?:, u'([^']*)')?\)\.$/
 
 /** Digits (up to 12), a colon and a space. */
 export function startsLikeMosquittoRecord(text: string): boolean {
@@ -31,49 +24,78 @@ function mosquittoSplit(text: string): number {
 export function mosquittoLine(text: string, state: ParserState): LogEventBody | undefined {
   const start = mosquittoSplit(text)
   if (start < 0) return undefined
-  const seconds = Number(text.slice(0, start - 2))
-  const m = text.slice(start)
-  const base = { kind: 'broker' as const, t: null, format: 'mosquitto' as const }
+  const m = start === 0 ? text : text.slice(start)
+  const event = mosquittoMeaning(m, state)
+  return event ?? { kind: 'raw', t: null, format: 'mosquitto', text, seconds: Number(text.slice(0, start - 2)) }
+}
+
+// Read by hand: client lines are a busy broker's most frequent, and a regular expression with
+// "(\S+):(\d+)" backtracks over every address.
+function mosquittoMeaning(m: string, state: ParserState): LogEventBody | undefined {
   switch (m.charCodeAt(0)) {
+    case 78 /* N */:
+      if (m.startsWith('New client connected from ')) return clientConnected(m)
+      if (m.startsWith('New connection from ')) {
+        const on = m.indexOf(' on port ', 20)
+        const from = on > 0 ? parseEndpoint(m.slice(20, on)) : undefined
+        const listen = on > 0 && m.endsWith('.') ? toPort(m.slice(on + 9, -1)) : undefined
+        if (!from || listen === undefined) return undefined
+        return { kind: 'broker', t: null, format: 'mosquitto', event: 'connection', address: from.address, port: from.port, listenPort: listen }
+      }
+      return undefined
+    case 67 /* C */: {
+      if (!m.startsWith('Client ')) return undefined
+      const space = m.indexOf(' ', 7)
+      if (space < 0) return undefined
+      const clientId = m.slice(7, space)
+      const rest = m.slice(space)
+      const reason =
+        rest === ' disconnected.' ? 'disconnected'
+          : rest === ' closed its connection.' ? 'closed'
+            : rest === ' has exceeded timeout, disconnecting.' ? 'timeout'
+              : rest === ' already connected, closing old connection.' ? 'taken-over'
+                : rest.startsWith(' disconnected, ') || rest.startsWith(' disconnected due to ') ? rest.replace(/^ disconnected(?:,| due to) /, '').replace(/\.$/, '')
+                  : undefined
+      return reason === undefined ? undefined : { kind: 'broker', t: null, format: 'mosquitto', event: 'client-disconnected', clientId, reason }
+    }
     case 109 /* m */: {
       const match = VERSION.exec(m)
-      if (!match) break
-      const event: LogEventOf<'broker'> = { ...base, event: match[2] as 'starting' | 'running' | 'terminating', version: match[1] as string }
+      if (!match) return undefined
+      const event: LogEventOf<'broker'> = { kind: 'broker', t: null, format: 'mosquitto', event: match[2] as 'starting' | 'running' | 'terminating', version: match[1] as string }
       if (match[2] === 'running' && state.listenPort !== undefined) event.port = state.listenPort
       return event
     }
     case 79 /* O */: {
       const match = LISTEN.exec(m)
-      if (!match) break
+      if (!match) return undefined
       state.listenPort = Number(match[1])
-      return { ...base, event: 'listening', port: state.listenPort }
+      return { kind: 'broker', t: null, format: 'mosquitto', event: 'listening', port: state.listenPort }
     }
-    case 78 /* N */: {
-      const client = CLIENT.exec(m)
-      if (client) {
-        const event: LogEventOf<'broker'> = {
-          ...base,
-          event: 'client-connected',
-          clientId: client[3] as string,
-          address: client[1] as string,
-          port: Number(client[2]),
-          protocol: Number(client[4]),
-          clean: client[5] === '1',
-          keepalive: Number(client[6]),
-        }
-        if (client[7] !== undefined) event.username = client[7]
-        return event
-      }
-      const connection = CONNECTION.exec(m)
-      if (connection) return { ...base, event: 'connection', address: connection[1] as string, port: Number(connection[2]), listenPort: Number(connection[3]) }
-      break
-    }
-    case 67 /* C */:
-      for (const [pattern, reason] of CLIENT_GONE) {
-        const match = pattern.exec(m)
-        if (match) return { ...base, event: 'client-disconnected', clientId: match[1] as string, reason: reason === 'error' ? (match[2] as string) : reason }
-      }
-      break
+    default:
+      return undefined
   }
-  return { kind: 'raw', t: null, format: 'mosquitto', text, seconds }
+}
+
+/** "New client connected from A:P as ID (p2, c1, k60)." with an optional ", u'user'". */
+function clientConnected(m: string): LogEventBody | undefined {
+  const as = m.indexOf(' as ', 26)
+  const open = m.lastIndexOf(' (p')
+  if (as < 0 || open <= as + 4) return undefined
+  const from = parseEndpoint(m.slice(26, as))
+  const tail = CLIENT_TAIL.exec(m.slice(open + 1))
+  if (!from || !tail) return undefined
+  const event: LogEventOf<'broker'> = {
+    kind: 'broker',
+    t: null,
+    format: 'mosquitto',
+    event: 'client-connected',
+    clientId: m.slice(as + 4, open),
+    address: from.address,
+    port: from.port,
+    protocol: Number(tail[1]),
+    clean: tail[2] === '1',
+    keepalive: Number(tail[3]),
+  }
+  if (tail[4] !== undefined) event.username = tail[4]
+  return event
 }
