@@ -5,7 +5,7 @@ import type { LogEventBody, RebootCause } from './events'
 import type { EspHandler } from './example'
 import type { ParserState } from './parser-state'
 
-const RESET = /^rst:(0x[0-9a-fA-F]+) \(([^)]*)\),boot:(0x[0-9a-fA-F]+) \(([^)]*)\)/
+const RESET = /^rst:(0x[0-9a-fA-F]+) \(([^)]*)\),boot:(0x[0-9a-fA-F]+) \((.*)\)\s*$/
 const MODE = /^mode:[A-Z]+, clock div:/
 const BOOTLOADER = /^(?:ESP-IDF (\S+) )?2nd stage bootloader$/
 const LOADED_APP = /^Loaded app from partition at offset (0x[0-9a-fA-F]+)$/
