@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PairKitError } from '../../common/errors'
-import type { Command } from '../command'
+import { UsageError, type Command } from '../command'
 
 /** Bytes per read: what a serial port gives in a burst, times a few. */
 const READ_CHUNK = 64 * 1024
@@ -41,6 +41,7 @@ Examples:
   options: { source: { type: 'boolean' }, diagnose: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, out, signal }) {
+    if (!out.json && values.source === true) throw new UsageError('--source goes with --json')
     const path = positionals[0] as string
     const [{ LogParser, describeEvent }, { Diagnoser }] = await Promise.all([import('../../common/logs'), import('../../common/diagnosis')])
     const parts = await logParts(path)

@@ -1,6 +1,6 @@
 // Device logs into events (issue 17): the public API for the monitor, the CLI and the views.
 export { LogParser, parseLog, type LogParserOptions } from './log-parser'
-export { LineSplitter, DEFAULT_LINE_CAP, type LogLine } from './line-splitter'
+export { LineSplitter, DEFAULT_LINE_CAP, type LogLine, type LineSink } from './line-splitter'
 export { stripAnsi, type AnsiColour } from './ansi'
 export {
   LogEventSchema,
