@@ -4,21 +4,17 @@ import type { AppInfo } from '../../../common/contract'
 import { onReconnected, useBackend } from '../api/client'
 
 /**
- * What the backend says about itself: where passwords are kept (the Configure view says so),
- * the data folder, and when it started — a page that reconnects to a restarted backend sees
- * another start time.
+ * What the backend says about itself: where passwords are kept (the Configure view says so)
+ * and the data folder; asked again after every reconnect, since the backend may have restarted
+ * (every store reads its list again then).
  */
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo>()
-  /** The backend restarted while this page was open (passwords kept in memory only are gone). */
-  const restarted = ref(false)
   let started = false
 
   async function refresh(): Promise<void> {
     try {
-      const next = await useBackend().request('app.info', {})
-      if (info.value && info.value.startedAt !== next.startedAt) restarted.value = true
-      info.value = next
+      info.value = await useBackend().request('app.info', {})
     } catch {
       // The connection dropped again; the next reconnect asks again.
     }
@@ -31,5 +27,5 @@ export const useAppStore = defineStore('app', () => {
     return refresh()
   }
 
-  return { info, restarted, start, refresh }
+  return { info, start, refresh }
 })
