@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
+import { deviceCard, go } from './technician'
 import { spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
 import { screenshotPath } from '../support/screenshots'
@@ -93,7 +94,7 @@ describe('Flash view', () => {
   it('lists the same twin added under two spellings of its link as one target', async () => {
     const targets = page.getByTestId('target')
     const before = await targets.count()
-    const [first] = twins as [{ url: string }]
+    const first = twins[0] as { url: string }
     await page.getByTestId('remote-port').fill(`${first.url.replace('rfc2217://', 'RFC2217://')}/`)
     await page.getByTestId('add-remote').click()
     await expect(page.getByTestId('remote-port').inputValue()).resolves.toBe('')
@@ -128,6 +129,12 @@ describe('Flash view', () => {
     const target = page.locator(`[data-testid="target"][data-device="${slow.url}"]`)
     await expect(target.innerText()).resolves.toMatch(/Being flashed since \d{1,2}:\d{2}:\d{2}/)
     await expect(page.getByTestId(`target-${slow.url}`).isDisabled()).resolves.toBe(true)
+    // Its card in Devices too: every button disabled, the reason beside them.
+    await go(page, 'devices')
+    const card = deviceCard(page, slow.url)
+    await expect(card.getByTestId('device-busy').innerText()).resolves.toMatch(/^Being flashed since \d{1,2}:\d{2}:\d{2}( [AP]M)?: Writing/)
+    for (const button of ['device-probe', 'device-write-pair', 'device-forget']) await expect(card.getByTestId(button).isDisabled(), button).resolves.toBe(true)
+    await go(page, 'flash')
     await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(5)
     await job.getByRole('button', { name: 'Cancel' }).click()
     await job.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 })

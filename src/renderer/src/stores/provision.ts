@@ -4,6 +4,7 @@ import { ProvisionResultSchema, type FlashJob, type ProvisionResult } from '../.
 import { useBackend } from '../api/client'
 import { asSentence, errorView, serializedErrorView, type ErrorView } from '../data/error-view'
 import { isActiveJob, jobStatus } from '../data/job-status'
+import { useConfigureStore } from './configure'
 import { safeDeviceId } from './devices'
 import { useJobsStore } from './jobs'
 
@@ -42,6 +43,8 @@ export const useProvisionStore = defineStore('provision', () => {
       runs.value = { ...runs.value, [deviceId]: { deviceId, pairId, role, key: jobs.keyOf(jobId) } }
     } catch (caught) {
       runs.value = { ...runs.value, [deviceId]: { deviceId, pairId, role, startError: errorView(caught) } }
+      // The pair may have lost its passwords (a restart): the list says so, and Configure asks for them.
+      void useConfigureStore().refresh()
     }
   }
 
