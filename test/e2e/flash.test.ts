@@ -97,7 +97,8 @@ describe('Flash view', () => {
     const first = twins[0] as { url: string }
     await page.getByTestId('remote-port').fill(`${first.url.replace('rfc2217://', 'RFC2217://')}/`)
     await page.getByTestId('add-remote').click()
-    await expect(page.getByTestId('remote-port').inputValue()).resolves.toBe('')
+    // The box empties once the backend has taken the device.
+    await expect.poll(() => page.getByTestId('remote-port').inputValue()).toBe('')
     expect(await targets.count()).toBe(before)
     await expect(page.locator(`[data-testid="target"][data-device="${first.url}"]`).count()).resolves.toBe(1)
     expect(await page.getByTestId(`target-${first.url}`).isChecked()).toBe(true)
