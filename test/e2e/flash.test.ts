@@ -72,7 +72,9 @@ describe('Flash view', () => {
     for (const twin of twins) {
       await page.getByTestId('remote-port').fill(twin.url)
       await page.getByTestId('add-remote').click()
+      await page.getByTestId(`target-${twin.url}`).waitFor()
     }
+    for (const twin of twins) expect(await page.getByTestId(`target-${twin.url}`).isChecked()).toBe(true)
     await page.getByTestId('start-flash').click()
     for (const twin of twins) {
       const job = page.locator(`[data-testid="flash-job"][data-port="${twin.url}"]`)
