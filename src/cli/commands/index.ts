@@ -5,6 +5,7 @@ import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
 import { eraseCommand } from './erase'
 import { flashCommand } from './flash'
+import { logsParseCommand } from './logs-parse'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
@@ -35,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   nvsDumpCommand,
   partitionTableToBinCommand,
   partitionTableToCsvCommand,
+  // Read what devices print.
+  logsParseCommand,
   // Run the bridge, a virtual device, or the UI.
   peerCommand,
   twinCommand,
