@@ -155,6 +155,7 @@ export class Backend extends Disposable {
       },
       'monitor.sessions': () => monitor.list(),
       'monitor.read': ({ sessionId, fromSeq, limit }) => monitor.read(sessionId, fromSeq, limit),
+      'monitor.events': ({ sessionId, fromSeq, limit }) => monitor.events(sessionId, fromSeq, limit),
       'monitor.settings': () => monitor.settings(),
       'monitor.setSpoolLimit': ({ bytes }) => monitor.setSpoolLimit(bytes),
       'signalling.watch': ({ pairId }) => watches.watch(pairId),

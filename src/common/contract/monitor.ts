@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { ANSI_COLOURS, type AnsiColour } from '../logs/ansi'
+import { LogEventSchema } from '../logs/events'
 import { DeviceOperationSchema, DeviceRef } from './devices'
 
 /**
@@ -7,11 +9,13 @@ import { DeviceOperationSchema, DeviceRef } from './devices'
  * can read back what it missed from the session's ring of recent lines.
  */
 export const MONITOR_LIMITS = {
-  /** A line is cut after this many bytes without a newline (firmware lines are far shorter). */
-  lineBytes: 4096,
+  /** A line is cut into pieces of this many characters at most (firmware lines are far shorter). */
+  lineChars: 4096,
   /** Recent lines each session keeps in memory for monitor.read. */
   ringLines: 10_000,
-  /** Lines in one monitor.lines event or one monitor.read answer at most. */
+  /** Recent parsed events each session keeps for monitor.events. */
+  ringEvents: 5000,
+  /** Lines (or events) in one monitor.lines event or one monitor.read answer at most. */
   linesPerMessage: 2000,
   baud: { min: 300, max: 4_000_000 },
   /** The spool's total size: at least 1 MiB, at most 1 TiB (512 MiB unless set). */
@@ -24,8 +28,12 @@ export const MonitorLineSchema = z.object({
   seq: z.number().int().min(1),
   /** When its last byte arrived (ms since the epoch, the host's clock). */
   hostTime: z.number(),
-  /** UTF-8 decoded; ANSI colour sequences kept as the device sent them. */
-  text: z.string().max(MONITOR_LIMITS.lineBytes),
+  /** UTF-8 decoded, without ANSI sequences (src/common/logs/line-splitter.ts). */
+  text: z.string().max(MONITOR_LIMITS.lineChars),
+  /** The line's level colour as the device's ANSI sequences set it (ESP-IDF: E red, W yellow, I green). */
+  colour: z.enum(ANSI_COLOURS as [AnsiColour, ...AnsiColour[]]).optional(),
+  /** A later piece of a line longer than MONITOR_LIMITS.lineChars. */
+  continued: z.literal(true).optional(),
   /**
    * Written by PairKit, not the device: "— port handed to the flasher (flash) —",
    * "— port back: monitoring resumed —", "— the port went away: check the cable —" …
@@ -104,6 +112,14 @@ export type MonitorSpoolSettings = z.infer<typeof MonitorSpoolSettingsSchema>
 const SessionId = z.string().min(1).max(64)
 const Seq = z.number().int().min(1)
 
+/**
+ * One event the log parser found in the session's stream (src/common/logs; raw lines are not
+ * repeated here, they are the lines). `seq` numbers the session's events from 1; `lineSeq` is
+ * the seq of the event's first line in the stream, so a view can point at it.
+ */
+export const MonitorEventItemSchema = z.object({ seq: Seq, lineSeq: Seq, event: LogEventSchema })
+export type MonitorEventItem = z.infer<typeof MonitorEventItemSchema>
+
 export const monitorRequests = {
   /**
    * Opens a device's console (any spelling of its link) at `baud` (115200), after resetting it
@@ -137,6 +153,11 @@ export const monitorRequests = {
     input: z.object({ sessionId: SessionId, fromSeq: Seq.optional(), limit: z.number().int().min(1).max(MONITOR_LIMITS.linesPerMessage).optional() }).strict(),
     output: z.object({ lines: z.array(MonitorLineSchema).max(MONITOR_LIMITS.linesPerMessage), firstSeq: Seq, nextSeq: Seq }),
   },
+  /** Parsed events from the session's ring of recent events, as monitor.read does for lines. */
+  'monitor.events': {
+    input: z.object({ sessionId: SessionId, fromSeq: Seq.optional(), limit: z.number().int().min(1).max(MONITOR_LIMITS.linesPerMessage).optional() }).strict(),
+    output: z.object({ events: z.array(MonitorEventItemSchema).max(MONITOR_LIMITS.linesPerMessage), firstSeq: Seq, nextSeq: Seq }),
+  },
   /** The spool's size limit and where it comes from. */
   'monitor.settings': { input: z.object({}).strict(), output: MonitorSpoolSettingsSchema },
   /** Stores a new spool size limit; the oldest closed sessions are deleted at once when over it. */
@@ -156,13 +177,17 @@ export const MonitorLinesEventSchema = z.object({
    * behind, or they left the ring before a batch went out. monitor.read fetches what is still kept.
    */
   dropped: z.number().int().nonnegative(),
+  /** The parsed events of these lines (raw lines excepted), in order. */
+  events: z.array(MonitorEventItemSchema).max(MONITOR_LIMITS.linesPerMessage),
+  /** Events this client did not get since its previous batch (monitor.events fetches them). */
+  droppedEvents: z.number().int().nonnegative(),
   /** The session's exact totals when the batch was made. */
   totals: z.object({ bytes: z.number().int().nonnegative(), lines: z.number().int().nonnegative() }),
 })
 export type MonitorLinesEvent = z.infer<typeof MonitorLinesEventSchema>
 
 export const monitorEvents = {
-  /** New lines of a session, at most every 50 ms per session. Dropped for a client whose connection is behind (see `dropped`). */
+  /** New lines (and their parsed events) of a session, at most every 50 ms per session. Skipped for a client whose connection is behind (see `dropped`). */
   'monitor.lines': MonitorLinesEventSchema,
   /** A session changed state (or its spool needs attention: `notice`). */
   'monitor.status': z.object({ session: MonitorSessionSchema, notice: MonitorNoticeSchema.optional() }),
@@ -175,7 +200,11 @@ export const monitorEvents = {
 export const monitorLossyEvents = {
   'monitor.lines': {
     key: (payload: MonitorLinesEvent) => payload.sessionId,
-    count: (payload: MonitorLinesEvent) => payload.lines.length + payload.dropped,
-    withMissed: (payload: MonitorLinesEvent, missed: number): MonitorLinesEvent => ({ ...payload, dropped: payload.dropped + missed }),
+    count: (payload: MonitorLinesEvent): Record<string, number> => ({ lines: payload.lines.length + payload.dropped, events: payload.events.length + payload.droppedEvents }),
+    withMissed: (payload: MonitorLinesEvent, missed: Record<string, number>): MonitorLinesEvent => ({
+      ...payload,
+      dropped: payload.dropped + (missed.lines ?? 0),
+      droppedEvents: payload.droppedEvents + (missed.events ?? 0),
+    }),
   },
 } as const

@@ -14,8 +14,9 @@ type LossyEvent = Extract<ContractEvent, { name: LossyName }>
 
 interface LossySpec<P> {
   key(payload: P): string
-  count(payload: P): number
-  withMissed(payload: P, missed: number): P
+  /** What the event carries, by kind of item (lines, events …). */
+  count(payload: P): Record<string, number>
+  withMissed(payload: P, missed: Record<string, number>): P
 }
 
 function isLossy(event: ContractEvent): event is LossyEvent {
@@ -23,8 +24,8 @@ function isLossy(event: ContractEvent): event is LossyEvent {
 }
 
 export class EventShedder {
-  /** Items missed per event name and key, not yet told. */
-  private readonly missed = new Map<string, number>()
+  /** Items missed per event name and key, by kind of item, not yet told. */
+  private readonly missed = new Map<string, Record<string, number>>()
 
   constructor(
     /** Bytes the transport has not sent yet; 0 when it cannot tell (Electron IPC never drops). */
@@ -40,7 +41,9 @@ export class EventShedder {
     if (this.backlogBytes() > this.limitBytes) {
       // Keys are sessions, a handful at a time; the bound only guards a very long run.
       if (!this.missed.has(id) && this.missed.size >= MAX_KEYS) this.missed.delete(this.missed.keys().next().value as string)
-      this.missed.set(id, (this.missed.get(id) ?? 0) + spec.count(event.payload))
+      const sum = { ...this.missed.get(id) }
+      for (const [item, count] of Object.entries(spec.count(event.payload))) sum[item] = (sum[item] ?? 0) + count
+      this.missed.set(id, sum)
       return undefined
     }
     const missed = this.missed.get(id)

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { ContractEvent, PortInfo } from '../../common/contract'
-import { MONITOR_LIMITS, type MonitorLine, type MonitorNotice, type MonitorSession as MonitorSessionInfo, type MonitorSpoolSettings } from '../../common/contract/monitor'
+import { MONITOR_LIMITS, type MonitorEventItem, type MonitorLine, type MonitorNotice, type MonitorSession as MonitorSessionInfo, type MonitorSpoolSettings } from '../../common/contract/monitor'
+import type { LogEvent } from '../../common/logs'
 import { deviceIdOf, sameDevice } from '../../common/devices/device-id'
 import { PairKitError } from '../../common/errors'
 import { Emitter, type Event } from '../../common/event'
@@ -75,9 +76,9 @@ export class MonitorService extends Disposable {
 
   /**
    * Opens a device's console; resolves once the port is open (and the chip reset, when asked).
-   * `onLine` hears every line of this session as it is cut (the CLI prints them).
+   * `listeners` hear every line as it is cut and every event the parser finds (the CLI prints them).
    */
-  async open(input: OpenMonitorInput, onLine?: (line: MonitorLine) => void): Promise<{ sessionId: string }> {
+  async open(input: OpenMonitorInput, listeners: { onLine?: (line: MonitorLine) => void; onEvent?: (event: LogEvent) => void } = {}): Promise<{ sessionId: string }> {
     const deviceId = deviceIdOf(input.deviceId)
     // Refused before a spool folder is made for nothing (the lock refuses again, atomically).
     const busy = this.options.locks.busy(deviceId)
@@ -101,7 +102,7 @@ export class MonitorService extends Disposable {
       ...(spool ? { spool } : {}),
       onStatus: (changed, notice) => this.emitStatus(changed, notice),
       onLines: (changed) => this.linesArrived(changed),
-      ...(onLine ? { onLine } : {}),
+      ...listeners,
       onSpoolClosed: () => spool && this.spool?.release(spool.dir),
     })
     made.session = session
@@ -135,6 +136,11 @@ export class MonitorService extends Disposable {
   read(sessionId: string, fromSeq?: number, limit: number = MONITOR_LIMITS.linesPerMessage): { lines: MonitorLine[]; firstSeq: number; nextSeq: number } {
     const ring = this.session(sessionId).ring
     return { lines: ring.read(fromSeq ?? ring.firstSeq, limit), firstSeq: ring.firstSeq, nextSeq: ring.nextSeq }
+  }
+
+  events(sessionId: string, fromSeq?: number, limit: number = MONITOR_LIMITS.linesPerMessage): { events: MonitorEventItem[]; firstSeq: number; nextSeq: number } {
+    const ring = this.session(sessionId).events
+    return { events: ring.read(fromSeq ?? ring.firstSeq, limit), firstSeq: ring.firstSeq, nextSeq: ring.nextSeq }
   }
 
   settings(): MonitorSpoolSettings {
@@ -194,18 +200,27 @@ export class MonitorService extends Disposable {
     for (const session of [...this.dirty]) {
       this.dirty.delete(session)
       if (!this.announced.has(session)) continue
-      const ring = session.ring
-      // Lines that left the ring before a batch took them (a burst beyond its size) are counted.
+      const { ring, events } = session
+      // Items that left a ring before a batch took them (a burst beyond its size) are counted.
       let dropped = Math.max(0, ring.firstSeq - session.sentSeq)
+      let droppedEvents = Math.max(0, events.firstSeq - session.sentEventSeq)
       let from = Math.max(session.sentSeq, ring.firstSeq)
+      let fromEvent = Math.max(session.sentEventSeq, events.firstSeq)
       const { bytes, lines } = session.counters
-      while (from < ring.nextSeq) {
+      while (from < ring.nextSeq || fromEvent < events.nextSeq) {
         const batch = ring.read(from, MONITOR_LIMITS.linesPerMessage)
-        this._onEvent.fire({ name: 'monitor.lines', payload: { sessionId: session.sessionId, fromSeq: from, lines: batch, dropped, totals: { bytes, lines } } })
+        const found = events.read(fromEvent, MONITOR_LIMITS.linesPerMessage)
+        this._onEvent.fire({
+          name: 'monitor.lines',
+          payload: { sessionId: session.sessionId, fromSeq: from, lines: batch, dropped, events: found, droppedEvents, totals: { bytes, lines } },
+        })
         dropped = 0
+        droppedEvents = 0
         from += batch.length
+        fromEvent += found.length
       }
       session.sentSeq = ring.nextSeq
+      session.sentEventSeq = events.nextSeq
     }
   }
 

@@ -8,17 +8,30 @@
 // arrives while the monitor opens the port waits for the open and then the close, and a resume
 // never overtakes the step aside it follows. What PairKit says in the stream (handed over, back,
 // gone, reset) is a marker line, and a marker in session.json at its raw.bin offset.
-import { type MonitorCounters, type MonitorLine, type MonitorNotice, type MonitorSession as MonitorSessionInfo, type MonitorStatus } from '../../common/contract/monitor'
+import {
+  MONITOR_LIMITS,
+  type MonitorCounters,
+  type MonitorEventItem,
+  type MonitorLine,
+  type MonitorNotice,
+  type MonitorSession as MonitorSessionInfo,
+  type MonitorStatus,
+} from '../../common/contract/monitor'
 import type { DeviceBusy } from '../../common/contract/devices'
 import { parseDeviceLink } from '../../common/devices/device-id'
 import { PairKitError } from '../../common/errors'
+import { LineSplitter, LogParser, type LineSink, type LogEvent } from '../../common/logs'
 import type { DeviceLocks, YieldingHolder, YieldingLease } from '../devices/device-locks'
 import { chooseReset, hardReset } from '../flasher/reset'
 import { openLink, type SerialLink } from '../serial/link'
-import { LineRing } from './line-ring'
-import { LineSplitter } from './line-splitter'
 import type { SessionSpool } from './session-spool'
+import { SeqRing } from './seq-ring'
 import type { MarkerKind } from './spool-format'
+
+/** 10 000 lines of up to 4096 characters would be 80 MB per session; the text budget keeps it near 8 MB. */
+export const RING_TEXT_BUDGET = 4 << 20
+/** Marker positions kept to place parsed events (events refer to lines at most a record back). */
+const KEPT_MARKER_POSITIONS = 64
 
 export const MARKERS = {
   handedOver: (operation: string) => `— port handed to the flasher (${operation}) —`,
@@ -43,6 +56,8 @@ export interface MonitorSessionOptions {
   onLines(session: MonitorSession): void
   /** Every line as it enters the ring, markers included (the CLI prints here). */
   onLine?(line: MonitorLine): void
+  /** Every event the parser finds, raw lines included (the CLI's --json prints here). */
+  onEvent?(event: LogEvent): void
   /** The spool's folder will not be written again (closed or shut down). */
   onSpoolClosed?(session: MonitorSession): void
   now?: () => number
@@ -52,11 +67,22 @@ export class MonitorSession implements YieldingHolder {
   readonly sessionId: string
   readonly deviceId: string
   readonly startedAt: number
-  readonly ring = new LineRing()
-  /** The first seq not yet sent to the UI in a monitor.lines batch. */
+  readonly ring = new SeqRing<MonitorLine>(MONITOR_LIMITS.ringLines, RING_TEXT_BUDGET, (line) => line.text.length)
+  /** The parser's events (raw lines excepted: they are the lines). */
+  readonly events = new SeqRing<MonitorEventItem>(MONITOR_LIMITS.ringEvents)
+  /** The first line and event not yet sent to the UI in a monitor.lines batch. */
   sentSeq = 1
+  sentEventSeq = 1
   private statusValue: MonitorStatus
-  private readonly splitter = new LineSplitter()
+  /**
+   * Lines for the ring and the parser's lines, cut by the same rule at the same places, so the
+   * parser's line numbers are the session's device lines (see lineSeqOf).
+   */
+  private readonly splitter = new LineSplitter(MONITOR_LIMITS.lineChars)
+  private readonly parser = new LogParser({ lineCap: MONITOR_LIMITS.lineChars })
+  /** Device lines before each of the latest markers, and how many markers came before those. */
+  private markerPositions: number[] = []
+  private olderMarkers = 0
   private readonly local: boolean
   private bytes = 0
   private lines = 0
@@ -254,9 +280,32 @@ export class MonitorSession implements YieldingHolder {
     this.bytes += chunk.length
     this.options.spool?.append(chunk, at)
     this.sayAnnouncement()
-    const texts = this.splitter.push(chunk)
-    for (const text of texts) this.push({ hostTime: at, text }, true)
-    if (texts.length > 0) this.options.onLines(this)
+    const lines = this.ring.nextSeq
+    const events = this.events.nextSeq
+    this.splitter.push(chunk, this.lineSink(at))
+    this.takeEvents(this.parser.push(chunk, at))
+    if (this.ring.nextSeq !== lines || this.events.nextSeq !== events) this.options.onLines(this)
+  }
+
+  private lineSink(at: number): LineSink {
+    return (text, colour, continued) => this.push({ hostTime: at, text, ...(colour ? { colour } : {}), ...(continued ? { continued: true as const } : {}) }, true)
+  }
+
+  private takeEvents(found: LogEvent[]): void {
+    for (const event of found) {
+      this.options.onEvent?.(event)
+      if (event.kind === 'raw') continue
+      const { source: _source, ...shown } = event
+      const lineSeq = this.lineSeqOf(event.sourceLine ?? 1)
+      this.events.push((seq) => ({ seq, lineSeq, event: shown as LogEvent }))
+    }
+  }
+
+  /** The ring seq of the session's n-th device line: n plus the markers before it. */
+  private lineSeqOf(deviceLine: number): number {
+    let markers = this.olderMarkers
+    for (const position of this.markerPositions) if (position < deviceLine) markers++
+    return deviceLine + markers
   }
 
   /** The link went away without our asking: cable pulled, server gone. */
@@ -292,20 +341,24 @@ export class MonitorSession implements YieldingHolder {
     const at = this.now()
     this.cutLine(at)
     this.options.spool?.mark({ at, kind, text, ...extra })
+    this.markerPositions.push(this.lines)
+    if (this.markerPositions.length > KEPT_MARKER_POSITIONS) {
+      this.markerPositions.shift()
+      this.olderMarkers++
+    }
     this.push({ hostTime: at, text, marker: true }, false)
     this.options.onLines(this)
   }
 
-  /** The stream is cut here: the line under way ends. */
+  /** The stream is cut here: the line under way ends, and the record the parser holds open. */
   private cutLine(at: number): void {
-    const rest = this.splitter.flush()
-    if (rest === undefined) return
-    this.push({ hostTime: at, text: rest }, true)
+    this.splitter.flush(this.lineSink(at))
+    this.takeEvents(this.parser.flush(at))
     this.options.onLines(this)
   }
 
   private push(line: Omit<MonitorLine, 'seq'>, fromDevice: boolean): void {
-    const stored = this.ring.push(line)
+    const stored = this.ring.push((seq) => ({ seq, ...line }))
     if (fromDevice) {
       this.lines++
       if (this.options.spool) this.options.spool.lines = this.lines

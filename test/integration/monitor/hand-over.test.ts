@@ -40,6 +40,12 @@ describe('the monitor hands its port to the flasher and takes it back', () => {
     expect(back).toBeGreaterThan(handed)
     expect(booted).toBeGreaterThan(back)
     expect(texts.slice(0, handed).some((text) => /Calling app_main/.test(text))).toBe(false)
+    // The log parser runs on the same stream: its events point at their lines.
+    const events = (session.batches.get(sessionId) ?? []).flatMap((batch) => batch.events)
+    const appMain = events.find((item) => item.event.kind === 'boot' && item.event.event === 'app-main')
+    expect(session.lines(sessionId).find((line) => line.seq === appMain?.lineSeq)?.text).toMatch(/Calling app_main\(\)$/)
+    expect(events.filter((item) => item.event.kind === 'boot' && item.event.event === 'invalid-header').length).toBeGreaterThan(0)
+    expect(events.map((item) => item.seq)).toEqual(events.map((_, index) => index + 1))
 
     // Everything the twin sent to the monitor, and nothing else, is in raw.bin.
     await session.request('monitor.close', { sessionId })

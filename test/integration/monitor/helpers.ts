@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach } from 'vitest'
 import { bytesToBase64 } from '../../../src/common/base64'
-import type { FlashJob, MonitorLine, MonitorLinesEvent, MonitorSession, RequestParams, RequestResult } from '../../../src/common/contract'
+import { MONITOR_LIMITS, type FlashJob, type MonitorLine, type MonitorLinesEvent, type MonitorSession, type RequestParams, type RequestResult } from '../../../src/common/contract'
+import { LineSplitter } from '../../../src/common/logs'
 import { RpcClient } from '../../../src/common/rpc/client'
 import { createProtocolPair } from '../../../src/common/rpc/memory-protocol'
 import { RpcServer } from '../../../src/common/rpc/server'
@@ -111,22 +112,15 @@ export function readSpool(dir: string): { raw: Buffer; record: SessionRecord } {
   return { raw: readFileSync(path.join(dir, RAW_FILE)), record: SessionRecordSchema.parse(JSON.parse(readFileSync(path.join(dir, SESSION_FILE), 'utf8'))) }
 }
 
-/** Device lines in `raw` by the monitor's rule (line-splitter.ts), the stream cut at each marker's offset. */
-export function countLines(raw: Buffer, cuts: number[], maxBytes = 4096): number {
+/** Device lines in `raw` by the monitor's rule (the log parser's splitter), the stream cut at each marker's offset. */
+export function countLines(raw: Buffer, cuts: number[]): number {
   let count = 0
   let start = 0
   for (const end of [...cuts, raw.length]) {
-    let held = 0
-    for (let at = start; at < end; at++) {
-      if (raw[at] === 0x0a) {
-        count++
-        held = 0
-      } else if (++held > maxBytes) {
-        count++
-        held = 1
-      }
-    }
-    if (held > 0) count++
+    const splitter = new LineSplitter(MONITOR_LIMITS.lineChars)
+    const sink = () => void count++
+    splitter.push(raw.subarray(start, end), sink)
+    splitter.flush(sink)
     start = end
   }
   return count

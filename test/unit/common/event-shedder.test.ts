@@ -10,7 +10,15 @@ import { RpcServer } from '../../../src/common/rpc/server'
 
 const lines = (sessionId: string, from: number, count: number, dropped = 0): ContractEvent => ({
   name: 'monitor.lines',
-  payload: { sessionId, fromSeq: from, lines: Array.from({ length: count }, (_, i) => ({ seq: from + i, hostTime: 0, text: `line ${from + i}` })), dropped, totals: { bytes: 0, lines: from + count - 1 } },
+  payload: {
+    sessionId,
+    fromSeq: from,
+    lines: Array.from({ length: count }, (_, i) => ({ seq: from + i, hostTime: 0, text: `line ${from + i}` })),
+    dropped,
+    events: [{ seq: from, lineSeq: from, event: { kind: 'reboot', t: null, format: 'rom', cause: 'power-on' } }],
+    droppedEvents: 0,
+    totals: { bytes: 0, lines: from + count - 1 },
+  },
 })
 
 describe('event shedder', () => {
@@ -25,9 +33,9 @@ describe('event shedder', () => {
     const status: ContractEvent = { name: 'app.log', payload: { level: 'info', message: 'still told', time: 1 } }
     expect(shedder.admit(status)).toBe(status)
     backlog = 0
-    expect((shedder.admit(lines('a', 9, 1))?.payload as MonitorLinesEvent).dropped).toBe(6)
-    expect((shedder.admit(lines('b', 5, 1))?.payload as MonitorLinesEvent).dropped).toBe(6)
-    expect((shedder.admit(lines('a', 10, 1))?.payload as MonitorLinesEvent).dropped).toBe(0)
+    expect(shedder.admit(lines('a', 9, 1))?.payload).toMatchObject({ dropped: 6, droppedEvents: 2 })
+    expect(shedder.admit(lines('b', 5, 1))?.payload).toMatchObject({ dropped: 6, droppedEvents: 1 })
+    expect(shedder.admit(lines('a', 10, 1))?.payload).toMatchObject({ dropped: 0, droppedEvents: 0 })
   })
 
   it('is what the RpcServer applies, per connection', async () => {
