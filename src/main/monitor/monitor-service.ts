@@ -55,6 +55,7 @@ export class MonitorService extends Disposable {
   /** Sessions shown to the UI (a session whose first open fails never is). */
   private readonly announced = new Set<MonitorSession>()
   private readonly dirty = new Set<MonitorSession>()
+  private readonly early = new Map<MonitorSession, MonitorNotice[]>()
   private batchTimer: ReturnType<typeof setTimeout> | undefined
   private readonly _onEvent = this.register(new Emitter<MonitorEvent>())
   /** monitor.lines and monitor.status, for the transports (and the CLI). */
@@ -111,11 +112,15 @@ export class MonitorService extends Disposable {
       await session.start()
     } catch (error) {
       this.sessions.delete(sessionId)
+      this.early.delete(session)
       if (spool) await this.discard(spool)
       throw error
     }
     this.announced.add(session)
+    const early = this.early.get(session) ?? []
+    this.early.delete(session)
     this.emitStatus(session)
+    for (const notice of early) this.emitStatus(session, notice)
     this.forgetOldSessions()
     return { sessionId }
   }
@@ -183,7 +188,11 @@ export class MonitorService extends Disposable {
   }
 
   private emitStatus(session: MonitorSession, notice?: MonitorNotice): void {
-    if (!this.announced.has(session)) return
+    if (!this.announced.has(session)) {
+      // Said while the port opens (the chip was not reset …): told once the session is announced.
+      if (notice) this.early.set(session, [...(this.early.get(session) ?? []), notice])
+      return
+    }
     // Lines before the change go out first, so the page sees them in the order they happened.
     if (this.dirty.has(session)) this.flushBatches()
     this._onEvent.fire({ name: 'monitor.status', payload: { session: session.info(), ...(notice ? { notice } : {}) } })

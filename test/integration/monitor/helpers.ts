@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach } from 'vitest'
 import { bytesToBase64 } from '../../../src/common/base64'
-import { MONITOR_LIMITS, type FlashJob, type MonitorLine, type MonitorLinesEvent, type MonitorSession, type RequestParams, type RequestResult } from '../../../src/common/contract'
+import { MONITOR_LIMITS, type FlashJob, type MonitorLine, type MonitorLinesEvent, type MonitorNotice, type MonitorSession, type RequestParams, type RequestResult } from '../../../src/common/contract'
 import { LineSplitter } from '../../../src/common/logs'
 import { RpcClient } from '../../../src/common/rpc/client'
 import { createProtocolPair } from '../../../src/common/rpc/memory-protocol'
@@ -30,8 +30,9 @@ export interface Connected {
   jobs: Map<string, FlashJob>
   /** Every monitor.lines event, per session, in order. */
   batches: Map<string, MonitorLinesEvent[]>
-  /** The last status of each session, and every status in order. */
+  /** Every status in order. */
   statuses: MonitorSession[]
+  notices: MonitorNotice[]
   request<K extends Parameters<RpcClient['request']>[0]>(method: K, params: RequestParams<K>): Promise<RequestResult<K>>
   /** Every line received for the session, in order. */
   lines(sessionId: string): MonitorLine[]
@@ -48,25 +49,30 @@ export function connect(options: Partial<BackendOptions> & { dataDir?: string })
   const jobs = new Map<string, FlashJob>()
   const batches = new Map<string, MonitorLinesEvent[]>()
   const statuses: MonitorSession[] = []
+  const notices: MonitorNotice[] = []
   client.on('flash.job', (job) => job.type !== 'warning' && jobs.set(job.jobId, job))
   client.on('monitor.lines', (batch) => batches.set(batch.sessionId, [...(batches.get(batch.sessionId) ?? []), batch]))
-  client.on('monitor.status', ({ session }) => statuses.push(session))
+  client.on('monitor.status', ({ session, notice }) => {
+    statuses.push(session)
+    if (notice) notices.push(notice)
+  })
   return {
     backend,
     client,
     jobs,
     batches,
     statuses,
+    notices,
     request: (method, params) => client.request(method, params),
     lines: (sessionId) => (batches.get(sessionId) ?? []).flatMap((batch) => batch.lines),
     status: (sessionId) => statuses.filter((status) => status.sessionId === sessionId).at(-1),
   }
 }
 
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const value = check()
+    const value = await check()
     if (value !== undefined && value !== false) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
