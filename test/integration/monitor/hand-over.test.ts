@@ -5,6 +5,7 @@
 // nothing of the flasher's (no SLIP frame, no byte of a connection that talked to the ROM).
 import { describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../support/temp-dir'
+import { runPairkit } from '../../unit/cli/cli-capture'
 import { bytesOf, connect, countLines, droppedBuild, finished, listenedTo, readSpool, recordingTwin, until } from './helpers'
 
 describe('the monitor hands its port to the flasher and takes it back', () => {
@@ -73,6 +74,17 @@ describe('the monitor hands its port to the flasher and takes it back', () => {
     // Counters are exact: bytes received = bytes spooled, lines received = lines in raw.bin.
     expect(info?.counters).toEqual({ bytes: raw.length, lines: countLines(raw, record.markers.map((marker) => marker.offset)), spooledBytes: raw.length, unspooledBytes: 0 })
     expect(record.lines).toBe(info?.counters.lines)
+    // `pairkit logs parse` reads the session folder into the same events the monitor showed live.
+    const parsed = await runPairkit(['logs', 'parse', info?.spoolDir as string, '--json'])
+    expect(parsed.code, parsed.stderr).toBe(0)
+    const offline = parsed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string }).filter((event) => event.kind !== 'raw')
+    await until('the last events', () => (session.batches.get(sessionId) ?? []).flatMap((batch) => batch.events).length === offline.length)
+    const live = (session.batches.get(sessionId) ?? []).flatMap((batch) => batch.events).map(({ event }) => {
+      const { hostTime: _hostTime, ...rest } = event
+      return rest
+    })
+    expect(offline).toEqual(live)
+
     // The UI got every line too (events come in batches, after the answer to monitor.close).
     await until('the last batch', () => session.lines(sessionId).filter((line) => !line.marker).length === info?.counters.lines)
   })
