@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { spawnPairkit, waitForLine } from '../support/processes'
 import { createPtyPair } from '../support/pty'
-import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 
 const portsDir = makeTempDir('pairkit-e2e-ports-')
@@ -44,7 +43,7 @@ describe('Devices view', () => {
     await page.getByTestId('planned-view').waitFor()
     expect(await page.getByTestId('planned-view').innerText()).toMatch(/MQTT messages crossing/)
     await nav.getByRole('link', { name: /Devices/ }).click()
-    await page.getByRole('heading', { name: 'Devices' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: 'Devices' }).waitFor()
   })
 
   it('shows a pseudo-terminal port created while the page is open, and removes it when it goes', async () => {
@@ -54,7 +53,6 @@ describe('Devices view', () => {
       await row(pair.a).waitFor({ state: 'visible', timeout: 5_000 })
       await row(pair.b).waitFor({ state: 'visible', timeout: 5_000 })
       expect(await row(pair.a).innerText()).toContain('watched path')
-      await page.screenshot({ path: screenshotPath('devices.png') })
     } finally {
       await pair.close()
     }
@@ -79,7 +77,7 @@ describe('Devices view', () => {
     await box.press('End')
     await box.type(':4000')
     await error.waitFor({ state: 'detached' })
-    await expect(page.getByTestId('probe-card').count()).resolves.toBe(0)
+    await expect(page.getByTestId('device-card').count()).resolves.toBe(0)
   })
 
   it('runs under the strict Content-Security-Policy without errors', () => {

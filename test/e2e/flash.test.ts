@@ -1,14 +1,19 @@
 // The Flash view against the real backend and virtual ESP32s: drop a zipped build folder,
 // see it checked, flash two devices in parallel with progress and a summary, and find the
-// bytes on their flash. A device of the wrong chip is refused with a clear error on its row
-// and a Retry; a job cancelled half-way keeps its bar where it stopped, and Retry finishes it.
+// bytes on their flash. A device added under two spellings of its link is one target. A
+// device of the wrong chip is refused with a clear error on its row and a Retry; a device
+// being flashed cannot be chosen again, and says why; a job cancelled half-way keeps its bar
+// where it stopped, and Retry finishes it. An NVS image dropped alone is written at the
+// offset chosen from a probed device's partition table.
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { zipSync } from 'fflate'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
+import { deviceCard, go } from './technician'
 import { spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
 import { screenshotPath } from '../support/screenshots'
@@ -86,6 +91,19 @@ describe('Flash view', () => {
     }
   })
 
+  it('lists the same twin added under two spellings of its link as one target', async () => {
+    const targets = page.getByTestId('target')
+    const before = await targets.count()
+    const first = twins[0] as { url: string }
+    await page.getByTestId('remote-port').fill(`${first.url.replace('rfc2217://', 'RFC2217://')}/`)
+    await page.getByTestId('add-remote').click()
+    // The box empties once the backend has taken the device.
+    await expect.poll(() => page.getByTestId('remote-port').inputValue()).toBe('')
+    expect(await targets.count()).toBe(before)
+    await expect(page.locator(`[data-testid="target"][data-device="${first.url}"]`).count()).resolves.toBe(1)
+    expect(await page.getByTestId(`target-${first.url}`).isChecked()).toBe(true)
+  })
+
   it('refuses a device of another chip, saying so', async () => {
     for (const twin of twins) await page.getByTestId(`target-${twin.url}`).uncheck()
     await page.getByTestId('remote-port').fill(wrongChip)
@@ -108,6 +126,16 @@ describe('Flash view', () => {
     const run = page.getByTestId('flash-run').first()
     const job = run.locator(`[data-testid="flash-job"][data-port="${slow.url}"]`)
     await job.and(page.locator('[data-state="progress"]')).waitFor({ timeout: 60_000 })
+    // One operation per device: while it is flashed it cannot be chosen for another run, and says why.
+    const target = page.locator(`[data-testid="target"][data-device="${slow.url}"]`)
+    await expect(target.innerText()).resolves.toMatch(/Being flashed since \d{1,2}:\d{2}:\d{2}/)
+    await expect(page.getByTestId(`target-${slow.url}`).isDisabled()).resolves.toBe(true)
+    // Its card in Devices too: every button disabled, the reason beside them.
+    await go(page, 'devices')
+    const card = deviceCard(page, slow.url)
+    await expect(card.getByTestId('device-busy').innerText()).resolves.toMatch(/^Being flashed since \d{1,2}:\d{2}:\d{2}( [AP]M)?: Writing/)
+    for (const button of ['device-probe', 'device-write-pair', 'device-forget']) await expect(card.getByTestId(button).isDisabled(), button).resolves.toBe(true)
+    await go(page, 'flash')
     await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(5)
     await job.getByRole('button', { name: 'Cancel' }).click()
     await job.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 })
@@ -140,5 +168,33 @@ describe('Flash view, bundle problems', () => {
     await page.getByTestId('write-raw').click()
     await page.getByTestId('bundle-ok').waitFor()
     expect(await page.getByTestId('bundle-parts').innerText()).toMatch(/0x10000\s+data\s+app\s+raw data/)
+  })
+})
+
+describe('Flash view, raw data placed', () => {
+  it('writes an NVS image dropped alone at the nvs partition of a probed device\'s table', async () => {
+    const [first] = twins as [{ url: string; flash: string }]
+    const image = configToNvsImage({ ...defaultConfig(), role: 2, pairId: '0a1b2c3d4e5f6789', staSsid: 'Placed-Net', staPassword: 'placed-secret-1' }, 0x6000)
+    writeFileSync(path.join(dir, 'site-b-nvs.bin'), image)
+    await page.getByTestId('file-input').setInputFiles(path.join(dir, 'site-b-nvs.bin'))
+    const placement = page.getByTestId('placement')
+    await placement.waitFor()
+    // The first device flashed above was probed again: its table offers the nvs partition first.
+    expect(await page.getByTestId('placement-choice').locator('option:checked').innerText()).toMatch(/^nvs at 0x9000 \(24\.0 KiB\), from /)
+    await page.getByTestId('place-file').click()
+    await page.getByTestId('bundle-ok').waitFor()
+    expect(await page.getByTestId('bundle-parts').innerText()).toMatch(/0x9000\s+data\s+site-b-nvs\.bin\s+placed/)
+    expect(await placement.getByTestId('placement-done').innerText()).toBe('Placed at 0x9000.')
+    for (const box of await page.locator('[data-testid^="target-"]:checked').all()) await box.uncheck()
+    await page.getByTestId(`target-${first.url}`).check()
+    await page.getByTestId('start-flash').click()
+    const job = page.getByTestId('flash-run').first().locator(`[data-testid="flash-job"][data-port="${first.url}"]`)
+    await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 })
+    expect(await job.getByTestId('job-reprobe').innerText()).toMatch(/pair 0a1b2c3d4e5f6789, site B \(role 2\)\.$/)
+    const flash = new Uint8Array(readFileSync(first.flash))
+    expect(md5(flash.subarray(0x9000, 0x9000 + image.length))).toBe(md5(image))
+    // Only the nvs partition was written: the app is still there.
+    const app = build.files['hello-world.bin'] as Uint8Array
+    expect(md5(flash.subarray(0x10000, 0x10000 + app.length))).toBe(md5(app))
   })
 })

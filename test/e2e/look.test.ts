@@ -13,6 +13,7 @@ import { spawnPairkit, waitForLine } from '../support/processes'
 import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 import { esp32Build, flasherArgsJson } from '../unit/bundle/build-fixtures'
+import { deviceCard, probeInDevices, waitProbed, writeFromConfigure } from './technician'
 
 const dir = makeTempDir('pairkit-e2e-look-')
 const build = esp32Build()
@@ -69,28 +70,29 @@ beforeAll(async () => {
   await page.goto((JSON.parse(line) as { url: string }).url)
 
   // Devices: both twins probed.
-  for (const url of twins) {
-    await page.getByTestId('probe-remote').fill(url)
-    await page.getByTestId('probe-remote-go').click()
-    await page.locator(`[data-testid="probe-card"][data-port="${url}"]`).getByTestId('probe-result').waitFor({ timeout: 60_000 })
-  }
-  // Flash: the build written to both.
+  for (const url of twins) await probeInDevices(page, url)
+  // Flash: the build written to both, ticked in the list of known devices.
   await go('flash')
   await page.getByTestId('file-input').setInputFiles(path.join(dir, 'build.zip'))
   await page.getByTestId('bundle-ok').waitFor()
-  for (const url of twins) {
-    await page.getByTestId('remote-port').fill(url)
-    await page.getByTestId('add-remote').click()
-  }
+  for (const url of twins) await page.getByTestId(`target-${url}`).check()
   await page.getByTestId('start-flash').click()
   await page.getByTestId('run-summary').getByText('2 of 2 written and verified').waitFor({ timeout: 60_000 })
-  // Configure: a pair, left on the public default broker so its warning shows.
+  // Configure: a pair, left on the public default broker so its warning shows, written to both twins.
   await go('configure')
   for (const [field, value] of [['a-staSsid', 'Farm-Office'], ['a-staPassword', 'look-secret-A1'], ['a-apSsid', 'Sensors'], ['a-apPassword', 'look-secret-iot'], ['b-staSsid', 'Barn-Uplink'], ['b-staPassword', 'look-secret-B2'], ['b-apSsid', 'Sensors'], ['b-apPassword', 'look-secret-iot']]) {
     await page.getByTestId(field as string).fill(value as string)
   }
   await page.getByTestId('create-pair').click()
   await page.getByTestId('pair-row').waitFor()
+  const pairId = (await page.getByTestId('pair-row').first().getAttribute('data-pair')) as string
+  await writeFromConfigure(page, pairId, 'b', twins[1] as string)
+  await writeFromConfigure(page, pairId, 'a', twins[0] as string)
+  // Devices: the cards as the technician finds them afterwards (the write's panel closed on one, open on the other).
+  await go('devices')
+  await waitProbed(page, twins[0] as string)
+  await waitProbed(page, twins[1] as string)
+  await deviceCard(page, twins[1] as string).getByTestId('provision-close').click()
 })
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // table, an app and bridge settings shows what it is, what it runs and how it is configured —
 // without its passwords. One whose nvs partition is blank says it has no bridge settings
 // instead of showing the firmware's defaults, and that its app is not the bridge firmware.
+// A device that does not answer is marked unreachable, not silently kept; Forget removes it.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -12,6 +13,7 @@ import { spawnPairkit, waitForLine } from '../support/processes'
 import { esp32Build } from '../unit/bundle/build-fixtures'
 import { screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
+import { deviceCard, probeInDevices } from './technician'
 
 const WIFI_PASSWORD = 'probe-secret-wifi'
 const dir = makeTempDir('pairkit-e2e-probe-')
@@ -53,19 +55,20 @@ afterAll(async () => {
   await browser?.close()
 })
 
+/** Probes from the Devices view's box and opens what the probe found. */
 async function probe(url: string) {
-  await page.getByTestId('probe-remote').fill(url)
-  await page.getByTestId('probe-remote-go').click()
-  const card = page.locator(`[data-testid="probe-card"][data-port="${url}"]`)
-  await card.getByTestId('probe-result').waitFor({ timeout: 60_000 })
+  const card = await probeInDevices(page, url)
+  await card.getByText(/^Everything the probe at .* found$/).click()
+  await card.getByTestId('probe-result').waitFor()
   return card
 }
 
 describe('Probe from the Devices view', () => {
   it('shows chip, firmware and bridge settings, and no password', async () => {
     const card = await probe(configuredTwin)
-    expect(await card.getByTestId('probe-result').innerText()).toMatch(/ESP32/)
+    expect(await card.getByTestId('device-chip').innerText()).toMatch(/ESP32/)
     expect(await card.getByTestId('probe-firmware').innerText()).toMatch(/hello-world/)
+    expect(await card.getByTestId('device-pair').innerText()).toBe('a1b2c3d4e5f60718, site B (role 2)')
     const settings = await card.getByTestId('probe-config').innerText()
     expect(settings).toMatch(/Role\s+2/)
     expect(settings).toMatch(/a1b2c3d4e5f60718/)
@@ -78,17 +81,28 @@ describe('Probe from the Devices view', () => {
   it('says a device without bridge settings has none, and that its app is not the bridge firmware', async () => {
     const card = await probe(blankTwin)
     expect(await card.getByTestId('probe-no-settings').innerText()).toMatch(/^No bridge settings on this device\. It runs hello-world, which is not the bridge firmware\.$/)
-    expect(await card.getByTestId('probe-not-bridge').innerText()).toBe('not the bridge firmware (project hello-world)')
+    expect(await card.getByTestId('probe-not-bridge').innerText()).toBe('not the bridge firmware')
+    expect(await card.getByTestId('device-pair').innerText()).toBe('no pair settings')
     await expect(card.getByTestId('probe-config').count()).resolves.toBe(0)
     // None of the firmware's built-in defaults is shown as if it were the device's setting.
     expect(await card.innerText()).not.toMatch(/mqtt\.eclipseprojects\.io|myssid|Signalling broker/)
   })
 
-  it('lists both probes in the history, per device, with the time', async () => {
-    const history = page.getByTestId('history')
-    for (const url of [configuredTwin, blankTwin]) {
-      const device = history.locator(`[data-testid="history-device"][data-device="${url}"]`)
-      expect(await device.getByTestId('history-entry').innerText()).toMatch(/^\d{1,2}:\d{2}:\d{2}( [AP]M)?\s+Probe\s+done\s+ESP32/)
-    }
+  it('marks a device that does not answer as unreachable, with why, and keeps what it knew', async () => {
+    const gone = 'rfc2217://127.0.0.1:9'
+    await page.getByTestId('probe-remote').fill(gone)
+    await page.getByTestId('probe-remote-go').click()
+    const card = deviceCard(page, gone)
+    await card.getByTestId('device-probe-error').waitFor({ timeout: 30_000 })
+    expect(await card.getByTestId('device-presence').innerText()).toBe('unreachable')
+    expect(await card.getByTestId('presence-detail').innerText()).toMatch(/127\.0\.0\.1:9/)
+    expect(await card.getByTestId('device-last-probe').innerText()).toMatch(/\(failed\)$/)
+  })
+
+  it('forgets a device on request, and the others stay', async () => {
+    const gone = 'rfc2217://127.0.0.1:9'
+    await deviceCard(page, gone).getByTestId('device-forget').click()
+    await deviceCard(page, gone).waitFor({ state: 'detached' })
+    await expect(page.getByTestId('device-card').count()).resolves.toBe(2)
   })
 })

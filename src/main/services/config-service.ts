@@ -17,6 +17,7 @@ import {
   provisionPair,
   redactConfig,
   redactDifferences,
+  REDACTED,
   SECRET_FIELDS,
   URI_FIELDS,
   type ConfigField,
@@ -250,11 +251,20 @@ export class ConfigService {
     }
   }
 
+  /**
+   * The side with its secrets for the UI to show redacted. When they are gone, each secret the
+   * pair has shows as redacted too, not as empty: an empty password means an open network, and
+   * the UI asks again for the ones it sees redacted.
+   */
   private tryWithSecrets(record: PairRecord, side: Side): DeviceConfig {
     try {
       return this.withSecrets(record, side)
     } catch {
-      return record[side]
+      const config = { ...record[side] }
+      for (const field of SECRET_FIELDS) {
+        if (record.secrets === undefined || record.secrets.includes(`${side}.${field}`)) (config as Record<string, unknown>)[field] = REDACTED
+      }
+      return config
     }
   }
 

@@ -57,6 +57,16 @@ describe('ConfigService and secrets', () => {
     expect(() => restarted.nvsImage(summary.pairId, 'a')).toThrow(`the passwords of pair ${summary.pairId} were kept in memory only and were lost when PairKit restarted: enter them again in Configure`)
     expect(restarted.list()[0]?.a.signallingUri).toBe('mqtt://tech:***@broker.example.net:1883')
     expect(restarted.list()[0]?.passwords).toBe('missing')
+    // The passwords it had show as redacted, so the page asks for them; an empty one (no TURN on site B) stays empty.
+    expect(restarted.list()[0]?.a).toMatchObject({ staPassword: '••••', apPassword: '••••', turnPassword: '••••' })
+  })
+
+  it('shows a lost password as redacted and an open network as empty', () => {
+    const dataDir = makeTempDir('pairkit-config-service-')
+    const summary = new ConfigService(new MemorySecretStore(), dataDir).pair({ siteA: { ...site('Farm', 'wifi-secret-a1'), signallingUri: 'mqtt://broker.example.net', turnHost: '', turnUser: '', turnPassword: '' }, siteB: { ...site('Barn', ''), signallingUri: 'mqtt://broker.example.net', turnHost: '', turnUser: '', turnPassword: '' } })
+    const shown = new ConfigService(new MemorySecretStore(), dataDir).list().find((pair) => pair.pairId === summary.pairId)
+    expect(shown?.a).toMatchObject({ staPassword: '••••', apPassword: '••••', turnPassword: '' })
+    expect(shown?.b).toMatchObject({ staPassword: '', apPassword: '••••', turnPassword: '' })
   })
 
   it('takes the passwords again after a restart, checked, and builds the same image as before', () => {

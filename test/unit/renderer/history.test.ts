@@ -1,18 +1,30 @@
-// A device's history: finished jobs become one line each, grouped per device, newest first.
+// The flash history as the page shows it: grouped per device, newest first, with what was
+// written (firmware name and SHA-256, or pair and side) and how it ended.
 import { describe, expect, it } from 'vitest'
-import { groupByDevice, historyEntryOf } from '../../../src/renderer/src/data/history'
+import type { HistoryEntry } from '../../../src/common/contract'
+import { groupByDevice, outcomeText, shortSha256, writtenText } from '../../../src/renderer/src/data/history'
+
+const entry = (deviceId: string, endedAt: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
+  id: `${deviceId}-${endedAt}`, startedAt: endedAt - 1, endedAt, deviceId, operation: 'flash', outcome: 'done', regions: [], ...extra,
+})
 
 describe('device history', () => {
-  it('turns finished jobs into one sentence each', () => {
-    const flashed = historyEntryOf({ jobId: '1', port: '/dev/a', deviceId: '/dev/a', operation: 'flash', type: 'done', result: { bytes: 3 * 1024 * 1024, seconds: 14.2 }, deviceState: '' }, 1000)
-    expect(flashed).toMatchObject({ device: '/dev/a', outcome: 'done', summary: 'Written and verified: 3.0 MiB in 14 s.' })
-    const failed = historyEntryOf({ jobId: '2', port: '/dev/b', deviceId: '/dev/b', operation: 'probe', type: 'failed', error: { code: 'NO_ANSWER', message: 'no answer from the chip' }, deviceState: '' }, 2000)
-    expect(failed).toMatchObject({ outcome: 'failed', summary: 'No answer from the chip.' })
+  it('groups entries per device, the most recent device and entry first, with the chip and MAC of the latest', () => {
+    const groups = groupByDevice([entry('/dev/a', 1, { chip: 'esp32' }), entry('/dev/b', 2), entry('/dev/a', 3, { chip: 'esp32', mac: '02:50:00:00:00:01' })])
+    expect(groups.map((group) => [group.deviceId, group.entries.map((item) => item.endedAt)])).toEqual([['/dev/a', [3, 1]], ['/dev/b', [2]]])
+    expect(groups[0]).toMatchObject({ chip: 'esp32', mac: '02:50:00:00:00:01' })
   })
 
-  it('groups entries per device, the most recent device and entry first', () => {
-    const entry = (device: string, time: number) => ({ device, port: device, operation: 'flash' as const, outcome: 'done' as const, time, summary: '' })
-    const groups = groupByDevice([entry('/dev/a', 1), entry('/dev/b', 2), entry('/dev/a', 3)])
-    expect(groups.map((group) => [group.device, group.entries.map((item) => item.time)])).toEqual([['/dev/a', [3, 1]], ['/dev/b', [2]]])
+  it('names what was written: the firmware, or the pair and its side', () => {
+    const sha256 = 'ab'.repeat(32)
+    expect(writtenText(entry('/dev/a', 1, { bundle: { name: 'build folder build/', sha256 } }))).toBe('build folder build/')
+    expect(shortSha256(sha256)).toBe('abababababab')
+    expect(writtenText(entry('/dev/a', 1, { operation: 'provision', pair: { pairId: '5f0c2a9e81d3b7a4', role: 2 } }))).toBe('pair 5f0c2a9e81d3b7a4, site B (role 2)')
+  })
+
+  it('says how it ended in a sentence', () => {
+    expect(outcomeText(entry('/dev/a', 1))).toBe('Written and verified by MD5.')
+    expect(outcomeText(entry('/dev/a', 1, { outcome: 'failed', error: { code: 'NO_ANSWER', message: 'no answer from the chip' } }))).toBe('No answer from the chip.')
+    expect(outcomeText(entry('/dev/a', 1, { outcome: 'cancelled', deviceState: 'the flash is partly written' }))).toBe('Cancelled: the flash is partly written.')
   })
 })

@@ -2,10 +2,13 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import { base64ToBytes, bytesToBase64 } from '../../../common/base64'
 import { checkConfig, defaultConfig, SHARED_FIELDS, SITE_FIELDS, type ConfigField, type DeviceConfig } from '../../../common/config'
-import type { AppInfo, PairSummary, ReadBack } from '../../../common/contract'
+import type { PairSummary, ReadBack, RequestParams } from '../../../common/contract'
 import { onReconnected, useBackend } from '../api/client'
 import { errorView, type ErrorView } from '../data/error-view'
 import { saveDownload } from '../data/download'
+import { keptPairInputs, restorePairInputs } from '../data/pair-form-inputs'
+import { useAppStore } from './app'
+import { useUiStateStore } from './ui-state'
 
 type SiteField = (typeof SITE_FIELDS)[number]
 type SharedField = (typeof SHARED_FIELDS)[number]
@@ -40,10 +43,31 @@ export const useConfigureStore = defineStore('configure', () => {
   const readBackError = ref<ErrorView>()
   /** A pair was made from the passwords now in the form: they go when the technician leaves the view. */
   let passwordsUsed = false
+  /** Why the passwords given again for a pair were not taken, by pair id. */
+  const passwordErrors = ref<Record<string, ErrorView>>({})
+  const app = useAppStore()
   /** Whether passwords entered here survive a restart (the backend says where it keeps them). */
-  const secretStorage = ref<AppInfo['secrets']>()
+  const secretStorage = computed(() => app.info?.secrets)
+  let restored = false
 
   onReconnected(() => void refresh())
+
+  /** Brings back the form's inputs (never its passwords) as they were left, and keeps them from now on. */
+  async function restore(): Promise<void> {
+    if (restored) return
+    restored = true
+    await useUiStateStore().keep(
+      'configure.pair-form',
+      () => ({ a: { ...siteA }, b: { ...siteB }, shared: { ...shared } }),
+      (parts) => keptPairInputs(parts),
+      (kept) => {
+        const parts = (typeof kept === 'object' && kept !== null ? kept : {}) as Record<string, unknown>
+        restorePairInputs(siteA, parts.a)
+        restorePairInputs(siteB, parts.b)
+        restorePairInputs(shared, parts.shared)
+      },
+    )
+  }
 
   /** Live validation: each site as the device would run it, problems by field. */
   function problemsFor(site: SiteForm, role: 1 | 2): Partial<Record<ConfigField, string>> {
@@ -76,7 +100,6 @@ export const useConfigureStore = defineStore('configure', () => {
   async function refresh(): Promise<void> {
     try {
       pairs.value = await useBackend().request('config.pairs', {})
-      secretStorage.value ??= (await useBackend().request('app.info', {})).secrets
       listError.value = undefined
     } catch (caught) {
       listError.value = errorView(caught)
@@ -144,6 +167,20 @@ export const useConfigureStore = defineStore('configure', () => {
     }
   }
 
+  /** Gives a pair its passwords again (lost with a restart when kept in memory only). */
+  async function setPasswords(params: RequestParams<'config.setPasswords'>): Promise<boolean> {
+    const { [params.pairId]: _previous, ...others } = passwordErrors.value
+    passwordErrors.value = others
+    try {
+      const updated = await useBackend().request('config.setPasswords', params)
+      pairs.value = pairs.value.map((pair) => (pair.pairId === updated.pairId ? updated : pair))
+      return true
+    } catch (caught) {
+      passwordErrors.value = { ...passwordErrors.value, [params.pairId]: errorView(caught) }
+      return false
+    }
+  }
+
   async function readBackImage(name: string, bytes: Uint8Array, pairId?: string): Promise<void> {
     readBackError.value = undefined
     readBack.value = undefined
@@ -156,7 +193,7 @@ export const useConfigureStore = defineStore('configure', () => {
   }
 
   return {
-    siteA, siteB, shared, pairs, busy, createError, pairErrors, listError, problemsA, problemsB, problemCount, ready,
-    readBack, readBackFile, readBackError, secretStorage, problemOf, touch, refresh, createPair, leave, downloadNvs, exportPair, readBackImage,
+    siteA, siteB, shared, pairs, busy, createError, pairErrors, passwordErrors, listError, problemsA, problemsB, problemCount, ready,
+    readBack, readBackFile, readBackError, secretStorage, problemOf, touch, restore, refresh, createPair, leave, downloadNvs, exportPair, setPasswords, readBackImage,
   }
 })

@@ -1,49 +1,78 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import { bytesToBase64 } from '../../../common/base64'
 import type { BundleSummary } from '../../../common/contract'
-import { deviceIdOf } from '../../../common/devices/device-id'
-import { useBackend } from '../api/client'
+import { onReconnected, useBackend } from '../api/client'
 import type { DroppedFile } from '../data/dropped-files'
 import { composeErrorView, errorView, type ErrorView } from '../data/error-view'
 import type { FlashRun } from '../data/flash-run'
+import { safeDeviceId, useDevicesStore } from './devices'
 import { useJobsStore } from './jobs'
+import { useUiStateStore } from './ui-state'
 
-/** What the firmware was loaded with beyond its files: the technician's chip and raw-data choices. */
+/** What the firmware was loaded with beyond its files: the technician's chip, raw-data and offset choices. */
 export interface LoadChoices {
   chip?: string
   raw: number[]
+  /** Files written at an offset the technician chose (an NVS image dropped alone). */
+  placements: { path: string; offset: number }[]
 }
 
+const BAUD_RATES = [921600, 460800, 115200] as const
+
 /**
- * The Flash view: the dropped firmware and its check, the chosen ports, and the runs (one per
+ * The Flash view: the firmware (dropped now, or the one chosen before a reload or restart) and
+ * its check, the chosen devices (known devices, by id) and baud rate, and the runs (one per
  * press of Flash) with their jobs. Errors are kept where they arise: loading the firmware,
  * starting a run, retrying one job.
  */
-/** The device id of a picked port, or the text itself when it is not a link (the backend then refuses it). */
-function safeDeviceId(port: string): string {
-  try {
-    return deviceIdOf(port)
-  } catch {
-    return port
-  }
-}
-
 export const useFlashStore = defineStore('flash', () => {
   const jobs = useJobsStore()
   const bundle = ref<BundleSummary>()
   const loading = ref(false)
   const loadError = ref<ErrorView>()
-  const choices = ref<LoadChoices>({ raw: [] })
+  const devices = useDevicesStore()
+  const choices = ref<LoadChoices>({ raw: [], placements: [] })
+  /** The chosen devices' ids; those the page no longer knows are left out when flashing. */
   const selected = ref<string[]>([])
+  const targets = computed(() => selected.value.filter((id) => devices.get(id)))
   const baud = ref(921600)
   const starting = ref(false)
   const startError = ref<ErrorView>()
   const runs = ref<FlashRun[]>([])
   /** Why a retry could not start, by the job key that was retried. */
   const retryErrors = ref<Record<string, ErrorView>>({})
-  let files: DroppedFile[] = []
+  const files = shallowRef<DroppedFile[]>([])
+  /** One file dropped alone that is not a zip: it may be raw data to place at an offset. */
+  const loneFile = computed(() => (files.value.length === 1 && !/\.zip$/i.test(files.value[0]?.path ?? '') ? files.value[0] : undefined))
   let nextRunId = 1
+  let restored = false
+
+  onReconnected(() => void refreshBundle())
+
+  /** Brings back the firmware chosen last (kept by the backend) and the view's inputs. */
+  async function restore(): Promise<void> {
+    if (restored) return
+    restored = true
+    await refreshBundle()
+    const ui = useUiStateStore()
+    await ui.keep('flash.targets', selected, (ids) => [...ids], (kept) => {
+      if (Array.isArray(kept)) selected.value = kept.filter((id): id is string => typeof id === 'string')
+    })
+    await ui.keep('flash.baud', baud, (rate) => rate, (kept) => {
+      if (BAUD_RATES.includes(kept as (typeof BAUD_RATES)[number])) baud.value = kept as number
+    })
+  }
+
+  async function refreshBundle(): Promise<void> {
+    if (loading.value) return
+    try {
+      const current = await useBackend().request('bundle.current', {})
+      if (current && !loading.value) bundle.value = current
+    } catch {
+      // Nothing to show yet; a drop loads one.
+    }
+  }
 
   const running = computed(() => runs.value.some((run) => run.ports.some((port) => {
     const type = jobs.get(run.jobByPort[port])?.type
@@ -51,8 +80,8 @@ export const useFlashStore = defineStore('flash', () => {
   })))
 
   async function loadFiles(dropped: DroppedFile[]): Promise<void> {
-    files = dropped
-    choices.value = { raw: [] }
+    files.value = dropped
+    choices.value = { raw: [], placements: [] }
     await load()
   }
 
@@ -63,14 +92,15 @@ export const useFlashStore = defineStore('flash', () => {
   }
 
   async function load(): Promise<void> {
-    if (files.length === 0) return
+    if (files.value.length === 0) return
     loading.value = true
     loadError.value = undefined
     try {
       bundle.value = await useBackend().request('bundle.load', {
-        files: files.map((file) => ({ path: file.path, base64: bytesToBase64(file.bytes) })),
+        files: files.value.map((file) => ({ path: file.path, base64: bytesToBase64(file.bytes) })),
         ...(choices.value.chip ? { chip: choices.value.chip } : {}),
         ...(choices.value.raw.length ? { raw: choices.value.raw } : {}),
+        ...(choices.value.placements.length ? { placements: choices.value.placements } : {}),
       })
     } catch (caught) {
       bundle.value = undefined
@@ -87,10 +117,10 @@ export const useFlashStore = defineStore('flash', () => {
 
   async function start(): Promise<void> {
     const loaded = bundle.value
-    if (!loaded || selected.value.length === 0) return
+    if (!loaded || targets.value.length === 0) return
     starting.value = true
     startError.value = undefined
-    const ports = [...selected.value]
+    const ports = [...targets.value]
     try {
       const started = await startJobs(loaded.bundleId, ports, baud.value)
       const run: FlashRun = { id: nextRunId++, startedAt: Date.now(), bundleId: loaded.bundleId, source: loaded.source, baud: baud.value, ports, jobByPort: {}, refused: {} }
@@ -149,5 +179,8 @@ export const useFlashStore = defineStore('flash', () => {
     if (job && jobs.keyOf(job.jobId) === key) await useBackend().request('flash.cancel', { jobId: job.jobId })
   }
 
-  return { bundle, loading, loadError, choices, selected, baud, starting, startError, runs, retryErrors, running, loadFiles, reload, failLoad, start, retry, cancel }
+  return {
+    bundle, loading, loadError, choices, files, loneFile, selected, targets, baud, starting, startError, runs, retryErrors, running,
+    restore, loadFiles, reload, failLoad, start, retry, cancel,
+  }
 })

@@ -1,26 +1,40 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
-import { historyEntryOf, type HistoryEntry } from '../data/history'
-import type { FinalJob } from './jobs'
+import { ref } from 'vue'
+import type { HistoryEntry } from '../../../common/contract'
+import { onReconnected, useBackend } from '../api/client'
+import { errorView, type ErrorView } from '../data/error-view'
 
-/** Entries kept for this session; the oldest go first. */
-const MAX_ENTRIES = 500
+/** The entries the page shows; the backend keeps more. */
+const SHOWN_ENTRIES = 500
 
 /**
- * What happened to each device in this session: every probe and flash job that ended.
- * The backend's persisted history will arrive as the same HistoryEntry records.
+ * Every firmware flash and pair-settings write made from the UI, as the backend records and
+ * keeps them (history.list, then history.added as each one ends): newest first.
  */
 export const useHistoryStore = defineStore('history', () => {
   const entries = ref<HistoryEntry[]>([])
-  const seen = new Set<string>()
+  const error = ref<ErrorView>()
+  let started = false
 
-  /** Adds a job's final state once (a job re-read after a reconnect is not counted twice). */
-  function record(key: string, job: FinalJob, time = Date.now()): void {
-    if (seen.has(key)) return
-    seen.add(key)
-    entries.value = [historyEntryOf(job, time), ...entries.value].slice(0, MAX_ENTRIES)
+  async function start(): Promise<void> {
+    if (started) return
+    started = true
+    useBackend().on('history.added', (entry) => {
+      if (entries.value.some((known) => known.id === entry.id)) return
+      entries.value = [entry, ...entries.value].slice(0, SHOWN_ENTRIES)
+    })
+    onReconnected(() => void refresh())
+    await refresh()
   }
 
-  const count = computed(() => entries.value.length)
-  return { entries, count, record }
+  async function refresh(): Promise<void> {
+    try {
+      entries.value = await useBackend().request('history.list', { limit: SHOWN_ENTRIES })
+      error.value = undefined
+    } catch (caught) {
+      error.value = errorView(caught)
+    }
+  }
+
+  return { entries, error, start, refresh }
 })

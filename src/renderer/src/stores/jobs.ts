@@ -2,7 +2,6 @@ import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { FlashJob } from '../../../common/contract'
 import { onReconnected, useBackend } from '../api/client'
-import { useHistoryStore } from './history'
 
 export type FinalJob = FlashJob & { type: 'done' | 'failed' | 'cancelled' }
 export type ProgressJob = FlashJob & { type: 'progress' }
@@ -12,7 +11,7 @@ export function isFinalJob(job: FlashJob): job is FinalJob {
 }
 
 /**
- * Every flasher job (flashes and probes) as the backend last reported it: the one door for
+ * Every flasher job (probes, flashes, pair-settings writes) as the backend last reported it: the one door for
  * the flash.job event. Keeps each job's last progress, so a job that fails shows how far it
  * got, and fetches the list again after a reconnect.
  *
@@ -48,7 +47,6 @@ export const useJobsStore = defineStore('jobs', () => {
     if (before && isFinalJob(before)) return // a late event never reopens a finished job
     byKey.value = new Map(byKey.value).set(key, job)
     if (job.type === 'progress') lastProgress.value = new Map(lastProgress.value).set(key, job)
-    if (isFinalJob(job)) useHistoryStore().record(key, job)
   }
 
   /**

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { useUiStateStore } from './ui-state'
 
 /** The views, in the sidebar's order; `coming` marks those built in a later version. */
 export const VIEWS = [
@@ -18,7 +19,10 @@ function viewFromHash(hash: string): ViewId {
   return VIEWS.find((view) => view.id === id)?.id ?? 'devices'
 }
 
-/** Which view is shown; kept in the URL hash so a reload or a bookmark keeps its place. */
+/**
+ * Which view is shown: in the URL hash, so a reload or a bookmark keeps its place, and in the
+ * stored view inputs, so PairKit opens where the technician left it.
+ */
 export const useNavigationStore = defineStore('navigation', () => {
   const current = ref<ViewId>(viewFromHash(window.location.hash))
   window.addEventListener('hashchange', () => (current.value = viewFromHash(window.location.hash)))
@@ -26,5 +30,15 @@ export const useNavigationStore = defineStore('navigation', () => {
     current.value = id
     window.location.hash = `#/${id}`
   }
-  return { current, go }
+
+  /** The view left last, when the address names none. */
+  async function restore(): Promise<void> {
+    const named = window.location.hash.replace(/^#\/?/, '') !== ''
+    await useUiStateStore().keep('nav.view', current, (id) => id, (kept) => {
+      const view = VIEWS.find((candidate) => candidate.id === kept)
+      if (view && !named) go(view.id)
+    })
+  }
+
+  return { current, go, restore }
 })
