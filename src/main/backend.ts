@@ -8,12 +8,14 @@ import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
 import { FlasherService } from './flasher'
+import { MonitorService } from './monitor'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
 import { parseExtraPortPatterns } from './serial/port-lister'
 import { PortWatcher } from './serial/port-watcher'
 import { BundleService } from './services/bundle-service'
 import { ConfigService } from './services/config-service'
 import { FlashJobsService } from './services/flash-jobs-service'
+import { SignallingWatchService } from './signalling-watch/signalling-watch-service'
 import { CurrentBundleStore } from './state/current-bundle-store'
 import { HistoryStore } from './state/history-store'
 import { UiStateStore } from './state/ui-state-store'
@@ -32,6 +34,8 @@ export interface BackendOptions {
    * current bundle, the views' inputs); none = memory only, for this run.
    */
   dataDir?: string
+  /** The monitor's spool limit in MiB for this run (beats PAIRKIT_MONITOR_SPOOL_MB and the stored setting). */
+  spoolLimitMb?: string
 }
 
 export class Backend extends Disposable {
@@ -45,6 +49,9 @@ export class Backend extends Disposable {
   readonly locks: DeviceLocks
   readonly devices: DeviceRegistry
   private readonly flasher: FlasherService
+  /** The serial consoles; they hand their ports to the flasher's jobs and take them back. */
+  readonly monitor: MonitorService
+  readonly signallingWatch: SignallingWatchService
 
   constructor(options: BackendOptions) {
     super()
@@ -82,6 +89,16 @@ export class Backend extends Disposable {
     const jobs = this.register(new DeviceJobs(this.flasher, this.devices, config, history))
     const flashJobs = new FlashJobsService(jobs, this.bundles)
     const flasher = this.flasher
+    this.monitor = this.register(
+      new MonitorService({ locks: this.locks, ...(dataDir ? { dataDir } : {}), ...(options.spoolLimitMb ? { spoolLimitMb: options.spoolLimitMb } : {}), ports: this.ports.onDidChange }),
+    )
+    this.register(this.monitor.onEvent((event) => this._onEvent.fire(event)))
+    this.register(this.monitor.onNotice((message) => this._onEvent.fire({ name: 'app.log', payload: { level: 'warn', message, time: Date.now() } })))
+    const monitor = this.monitor
+    this.signallingWatch = new SignallingWatchService(config, secrets)
+    this.register({ dispose: () => void this.signallingWatch.dispose() })
+    this.register(this.signallingWatch.onEvent((event) => this._onEvent.fire(event)))
+    const watches = this.signallingWatch
 
     this.handlers = {
       'app.info': () => ({
@@ -123,6 +140,30 @@ export class Backend extends Disposable {
         uiState.set(key, value)
         return {}
       },
+      'monitor.open': (input) => {
+        // The device becomes known, as with a probe; the monitor normalises the link itself.
+        this.devices.add(input.deviceId)
+        return monitor.open(input)
+      },
+      'monitor.close': async ({ sessionId }) => {
+        await monitor.close(sessionId)
+        return {}
+      },
+      'monitor.resume': async ({ sessionId }) => {
+        await monitor.resume(sessionId)
+        return {}
+      },
+      'monitor.sessions': () => monitor.list(),
+      'monitor.read': ({ sessionId, fromSeq, limit }) => monitor.read(sessionId, fromSeq, limit),
+      'monitor.events': ({ sessionId, fromSeq, limit }) => monitor.events(sessionId, fromSeq, limit),
+      'monitor.settings': () => monitor.settings(),
+      'monitor.setSpoolLimit': ({ bytes }) => monitor.setSpoolLimit(bytes),
+      'signalling.watch': ({ pairId }) => watches.watch(pairId),
+      'signalling.unwatch': async ({ pairId }) => {
+        await watches.unwatch(pairId)
+        return {}
+      },
+      'signalling.watches': () => watches.list(),
     }
   }
 }

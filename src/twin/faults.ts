@@ -8,6 +8,8 @@
 //                 an intact frame, which only an MD5 over the data can reveal
 //   panic[=S]     the app panics (Guru Meditation) S seconds after app_main (default 2)
 //   bootloop=N    the app restarts every N seconds
+//   flood=B       the app prints numbered log lines at B bytes per second (as far as the wire
+//                 carries them; without wire timing, as fast as asked)
 //   seed=N        PRNG seed (default 1)
 import { PairKitError } from '../common/errors'
 import { seededRandom } from '../common/seeded-random'
@@ -20,6 +22,7 @@ export interface FaultSpec {
   corruptReads?: number
   panicAfterMs?: number
   bootloopMs?: number
+  floodBytesPerSecond?: number
   seed: number
 }
 
@@ -31,7 +34,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
   for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const [key = '', raw] = part.split('=', 2)
     const value = raw === undefined ? undefined : Number(raw)
-    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,seed=7.' })
+    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,flood=200000,seed=7.' })
     const probability = () => {
       if (value === undefined || !(value >= 0 && value <= 1)) throw bad()
       return value
@@ -48,6 +51,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
       case 'corrupt-reads': spec.corruptReads = probability(); break
       case 'panic': spec.panicAfterMs = (value === undefined ? 2 : positive()) * 1000; break
       case 'bootloop': spec.bootloopMs = positive() * 1000; break
+      case 'flood': spec.floodBytesPerSecond = positive(); break
       case 'seed': spec.seed = Math.floor(value ?? Number.NaN); if (!Number.isFinite(spec.seed)) throw bad(); break
       default: throw bad()
     }

@@ -9,7 +9,7 @@ import { flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
 import type { TwinNetwork } from './firmware/network-policy'
 import { defaultMac, twinMac } from './identity'
-import { DeviceLink } from './transports/link'
+import { DeviceLink, type TranscriptEntry } from './transports/link'
 import { startRfc2217Transport } from './transports/rfc2217'
 import { startSocketTransport, type ListeningTransport } from './transports/socket'
 import { startTtyTransport } from './transports/tty'
@@ -36,7 +36,11 @@ export interface TwinOptions {
   logColours?: boolean
   onNote?: (text: string) => void
   onBroker?: (url: string) => void
+  /** Everything that crosses the UART, per client connection (for tests that compare what a client kept). */
+  onTranscript?: (entry: TranscriptEntry) => void
 }
+
+export type { TranscriptEntry } from './transports/link'
 
 export interface Twin {
   readonly url: string
@@ -82,12 +86,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       brokerPort: 0,
       panicAfterMs: faults.panicAfterMs,
       bootloopMs: faults.bootloopMs,
+      floodBytesPerSecond: faults.floodBytesPerSecond,
       onBroker: options.onBroker,
       deepSleepMs: options.deepSleepMs,
       network: options.network ?? 'loopback',
     },
   })
-  const link = new DeviceLink(device, faults)
+  const link = new DeviceLink(device, faults, options.onTranscript)
   let transport: ListeningTransport
   try {
     if (options.tty) {

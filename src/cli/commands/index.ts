@@ -6,6 +6,7 @@ import { configShowCommand } from './config-show'
 import { eraseCommand } from './erase'
 import { flashCommand } from './flash'
 import { logsParseCommand } from './logs-parse'
+import { monitorCommand } from './monitor'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
 import { partitionTableToCsvCommand } from './partition-table-to-csv'
 import { nvsDumpCommand } from './nvs-dump'
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   partitionTableToBinCommand,
   partitionTableToCsvCommand,
   // Read what devices print.
+  monitorCommand,
   logsParseCommand,
   // Run the bridge, a virtual device, or the UI.
   peerCommand,

@@ -3,10 +3,12 @@
 // so a log of any size is read in bounded memory (the 128 MB cap of read-input-file.ts is for
 // firmware files, not for logs).
 //
-// A spooled session is a folder the monitor writes for one device: the raw bytes as the serial
-// port delivered them, split into part files. Its parts are the regular files whose names do not
-// start with "." and do not end in ".json" (kept for metadata the monitor may add), read in
-// code-point order of their names as one stream: a line may continue from one part into the next.
+// A spooled session is a folder the monitor writes for one device (src/main/monitor/
+// spool-format.ts): raw.bin, the bytes as the serial port delivered them, and session.json. The
+// stream is cut where session.json's markers say (the port handed to the flasher, lost, back), as
+// the live session cut it, so the events are the ones the monitor showed. Any other folder's
+// parts are its regular files whose names do not start with "." and do not end in ".json", read
+// in code-point order of their names as one stream: a line may continue from one part into the next.
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -26,8 +28,9 @@ saved, with or without colours) and prints one line per event: the device's time
 the kind of event and what it says. Every line of the log appears: a line no parser knows is
 printed as it is (kind raw). Then the diagnosis: what went wrong and what to do about it.
 
-FOLDER is a session spooled by the monitor: its files in name order are one stream (files whose
-names start with "." or end in ".json" are left out).
+FOLDER is a session spooled by the monitor (raw.bin, cut at the markers of its session.json), or
+any folder whose files in name order are one stream (files whose names start with "." or end in
+".json" are left out).
 
   --json       one JSON object per event (kind, t = ms since boot or null, and the event's
                fields; sourceLine = the event's first line in the log)
@@ -63,7 +66,17 @@ Examples:
         out.info(events.map((event) => `${clock(event.t)}  ${event.kind.padEnd(14)} ${describeEvent(event)}`).join('\n'))
       }
     }
-    for await (const chunk of readParts(parts, signal)) emit(parser.push(chunk))
+    const session = await spooledSession(path)
+    if (session) {
+      // Cut where the live session was cut; the marker's line shows where (not an event).
+      for await (const piece of readCut(session, signal)) {
+        if (piece instanceof Uint8Array) emit(parser.push(piece))
+        else {
+          emit(parser.flush())
+          if (!out.json) out.info(`${clock(null)}  ${'marker'.padEnd(14)} ${piece.text}`)
+        }
+      }
+    } else for await (const chunk of readParts(parts, signal)) emit(parser.push(chunk))
     emit(parser.flush())
 
     const findings = diagnoser.findings()
@@ -103,6 +116,49 @@ async function logParts(path: string): Promise<string[]> {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (names.length === 0) throw new PairKitError('BAD_INPUT', `${path} holds no log files`, { hint: 'Give a folder the monitor spooled a session into, or a saved log file.' })
   return names.map((name) => join(path, name))
+}
+
+interface SpooledSession {
+  raw: string
+  /** Where the stream was cut, by raw.bin offset, in order. */
+  markers: { offset: number; text: string }[]
+}
+
+/** The folder as a monitor session (raw.bin and a readable session.json), or undefined. */
+async function spooledSession(path: string): Promise<SpooledSession | undefined> {
+  const [{ RAW_FILE, SESSION_FILE, SessionRecordSchema }, { readFile }] = await Promise.all([import('../../main/monitor/spool-format'), import('node:fs/promises')])
+  const text = await readFile(join(path, SESSION_FILE), 'utf8').catch(() => undefined)
+  if (text === undefined || !(await stat(join(path, RAW_FILE)).catch(() => undefined))?.isFile()) return undefined
+  let record
+  try {
+    record = SessionRecordSchema.safeParse(JSON.parse(text))
+  } catch {
+    return undefined
+  }
+  if (!record.success) return undefined
+  return { raw: join(path, RAW_FILE), markers: [...record.data.markers].sort((a, b) => a.offset - b.offset) }
+}
+
+/** raw.bin's bytes, with each marker between the bytes before and after its offset. */
+async function* readCut(session: SpooledSession, signal: AbortSignal): AsyncGenerator<Uint8Array | { text: string }> {
+  let at = 0
+  let next = 0
+  const markersUpTo = function* (offset: number) {
+    while (next < session.markers.length && (session.markers[next] as { offset: number }).offset <= offset) yield session.markers[next++] as { text: string }
+  }
+  yield* markersUpTo(0)
+  for await (const chunk of readParts([session.raw], signal)) {
+    let from = 0
+    while (next < session.markers.length && (session.markers[next] as { offset: number }).offset < at + chunk.length) {
+      const cut = (session.markers[next] as { offset: number }).offset - at
+      if (cut > from) yield chunk.subarray(from, cut)
+      from = Math.max(from, cut)
+      yield* markersUpTo(at + from)
+    }
+    if (from < chunk.length) yield chunk.subarray(from)
+    at += chunk.length
+    yield* markersUpTo(at)
+  }
 }
 
 /** The parts' bytes, one chunk at a time, stopping early on Ctrl-C. */

@@ -7,13 +7,31 @@ import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
+import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
+import { signallingEvents, signallingRequests } from './signalling'
 import { uiStateEvents, uiStateRequests } from './ui-state'
 
 export const contract = {
-  requests: { ...appRequests, ...portsRequests, ...devicesRequests, ...configRequests, ...flashRequests, ...historyRequests, ...uiStateRequests },
-  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents },
+  requests: {
+    ...appRequests,
+    ...portsRequests,
+    ...devicesRequests,
+    ...configRequests,
+    ...flashRequests,
+    ...historyRequests,
+    ...uiStateRequests,
+    ...monitorRequests,
+    ...signallingRequests,
+  },
+  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents, ...monitorEvents, ...signallingEvents },
 } as const
+
+/**
+ * Events a client may miss while its connection is behind (a slow page): each says how to key,
+ * count and annotate it, so the next one of the same key tells how many items were missed.
+ */
+export const lossyEvents = { ...monitorLossyEvents } as const
 
 export type Contract = typeof contract
 export type RequestName = keyof Contract['requests']
@@ -45,5 +63,7 @@ export * from './config'
 export * from './devices'
 export * from './flash'
 export * from './history'
+export * from './monitor'
 export * from './ports'
+export * from './signalling'
 export * from './ui-state'

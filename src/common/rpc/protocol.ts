@@ -8,4 +8,6 @@ import type { Event } from '../event'
 export interface MessageProtocol {
   send(message: unknown): void
   readonly onMessage: Event<unknown>
+  /** Bytes handed to send() that have not left yet (a WebSocket's bufferedAmount); absent when unknown. */
+  backlogBytes?(): number
 }

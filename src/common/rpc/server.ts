@@ -3,6 +3,7 @@ import { PairKitError, serializeError } from '../errors'
 import type { Event } from '../event'
 import { Disposable } from '../lifecycle'
 import { EventBatcher } from './event-batcher'
+import { EventShedder } from './event-shedder'
 import { RequestMessageSchema, type ServerMessage } from './messages'
 import type { MessageProtocol } from './protocol'
 
@@ -13,6 +14,7 @@ import type { MessageProtocol } from './protocol'
  */
 export class RpcServer extends Disposable {
   private readonly batcher: EventBatcher<ContractEvent>
+  private readonly shedder: EventShedder
 
   constructor(
     private readonly protocol: MessageProtocol,
@@ -22,6 +24,7 @@ export class RpcServer extends Disposable {
   ) {
     super()
     this.batcher = new EventBatcher((batch) => this.send({ kind: 'events', events: batch }), batchIntervalMs)
+    this.shedder = new EventShedder(() => protocol.backlogBytes?.() ?? 0)
     this.register(this.batcher)
     this.register(protocol.onMessage((message) => void this.handle(message)))
     this.register(events((event) => this.pushEvent(event)))
@@ -34,7 +37,9 @@ export class RpcServer extends Disposable {
       console.error(`event ${event.name} does not match the contract: ${checked.error.message}`)
       return
     }
-    this.batcher.push(event)
+    // Monitor lines are skipped (and counted) for a client whose connection is behind.
+    const admitted = this.shedder.admit(event)
+    if (admitted) this.batcher.push(admitted)
   }
 
   private async handle(raw: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 // FlasherService: one job per device, any number of devices in parallel, each isolated (its
 // own link, loader and AbortController). A job holds its device's lock (DeviceLocks, keyed
-// by the normalised link) from start to end, so two spellings of one link never run two jobs.
+// by the normalised link) from start to end, so two spellings of one link never run two jobs;
+// a monitor on the device hands the port over before the job opens it, and gets it back after.
 // Every change goes out as a FlasherJobState on onDidChangeJob — plain JSON, so the UI
 // contract can carry it unchanged.
 import { Emitter, type Event } from '../../common/event'
@@ -118,7 +119,12 @@ export class FlasherService {
         }),
     }
     await Promise.resolve()
-    const work = Promise.resolve().then(() => this.dispatch(job.request, signal, reporter))
+    const work = Promise.resolve().then(async () => {
+      // A monitor that had the device closes its port first (it resumes after the job).
+      await job.lease.ready
+      if (signal.aborted) throw new CancelledError()
+      return this.dispatch(job.request, signal, reporter)
+    })
     // Backstop: if something below ignores the abort, the job still ends within a second
     // (also when it was cancelled before it began: the abort event has then been and gone).
     const cancelled = new Promise<never>((_, reject) => {

@@ -87,6 +87,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
       },
       onMessage: onMessage.event,
+      backlogBytes: () => ws.bufferedAmount,
     }
     const rpc = new RpcServer(protocol, options.backend.handlers, options.backend.onEvent)
     let open = true

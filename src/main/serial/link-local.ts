@@ -23,6 +23,7 @@ class LocalLink extends EventedLink {
   ) {
     super()
     this.info = info
+    if (options.onData) this.events.onData(options.onData)
     port.on('data', (chunk: Buffer) => this.events.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
     port.on('error', () => {
       /* 'close' follows with the outcome */

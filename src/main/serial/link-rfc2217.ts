@@ -30,6 +30,7 @@ class Rfc2217Link extends EventedLink {
   ) {
     super()
     this.info = { kind: 'rfc2217', url, controlLines: true }
+    if (options.onData) this.events.onData(options.onData)
     this.baudRate = options.baudRate ?? 115200
     this.pipe = new TcpPipe(socket, this.events, url, (chunk) => this.receive(chunk), () => this.baudRate)
     this.events.onClose(() => {

@@ -19,6 +19,7 @@ class SocketLink extends EventedLink {
   ) {
     super()
     this.info = { kind: 'socket', url, controlLines: false }
+    if (options.onData) this.events.onData(options.onData)
     this.baudRate = options.baudRate ?? 115200
     this.pipe = new TcpPipe(socket, this.events, url, (chunk) => this.events.data(chunk), () => this.baudRate)
   }

@@ -51,6 +51,11 @@ export interface OpenLinkOptions {
   /** Connect/open timeout for network links. */
   timeoutMs?: number
   signal?: AbortSignal
+  /**
+   * Every received chunk from the moment the link exists, before openLink resolves: a console
+   * reader must not lose what arrives while an rfc2217:// link negotiates.
+   */
+  onData?: (chunk: Uint8Array) => void
 }
 
 export { parsePortUrl, type ParsedPortUrl } from '../../common/port-url'

@@ -11,6 +11,7 @@ import type { ResetCause } from '../boot/rom-log'
 import type { FlashMemory } from '../flash'
 import { startFirmwareBroker, type FirmwareBroker } from './mosquitto-broker'
 import { readFirmwareSettings, settingsSummary } from './nvs-settings'
+import { startLogFlood, type LogFlood } from './log-flood'
 import { guruMeditation } from './panic'
 import { runFirmwarePeer, stationAddress, type PeerRun } from './peer-runner'
 
@@ -32,6 +33,8 @@ export interface FirmwareOptions {
   panicAfterMs?: number
   /** Restart every N ms (fault injection: a boot loop). */
   bootloopMs?: number
+  /** Print numbered log lines at this many bytes per second (load for console readers). */
+  floodBytesPerSecond?: number
   /** Length of the deep sleep after a setup error; default random 0–19 s like esp_random() % 20. */
   deepSleepMs?: number
   /** Called once the broker listens, so a caller can find the twin's IoT network. */
@@ -99,6 +102,8 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
     })
   }
   if (ctx.options.bootloopMs !== undefined) later(ctx.options.bootloopMs, () => ctx.restart('software'))
+  const flood: LogFlood | undefined =
+    ctx.options.floodBytesPerSecond !== undefined ? startLogFlood(ctx.options.floodBytesPerSecond, (text) => !silent() && ctx.print(text), ctx.uptimeMs) : undefined
 
   async function run(): Promise<void> {
     await shuttingDown.get(ctx.options)
@@ -204,6 +209,7 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
     stop() {
       stopped = true
       for (const timer of timers) clearTimeout(timer)
+      flood?.stop()
       shutDown()
     },
   }

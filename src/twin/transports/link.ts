@@ -1,7 +1,19 @@
 // Connects one client connection to the device, through the transport-level faults.
 // Only one client owns the UART at a time; a new one takes it over.
-import type { Device } from '../device'
+import type { Device, DeviceState } from '../device'
 import { ByteFaults, seededRandom, type FaultSpec } from '../faults'
+
+/**
+ * One piece of what crossed the UART of the twin, for tests: bytes delivered to a client
+ * connection (after the faults), or data bytes a client sent. Connections are numbered from 1
+ * in the order they connected; `deviceState` is the chip's state at that moment.
+ */
+export interface TranscriptEntry {
+  connection: number
+  direction: 'to-host' | 'from-host'
+  bytes: Uint8Array
+  deviceState: DeviceState
+}
 
 export interface ClientConnection {
   write(bytes: Uint8Array): void
@@ -10,11 +22,13 @@ export interface ClientConnection {
 
 export class DeviceLink {
   private readonly random: () => number
-  private current: { conn: ClientConnection; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } | undefined
+  private current: { conn: ClientConnection; number: number; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } | undefined
+  private connections = 0
 
   constructor(
     private readonly device: Device,
     private readonly faults: FaultSpec,
+    private readonly transcript?: (entry: TranscriptEntry) => void,
   ) {
     this.random = seededRandom(faults.seed)
   }
@@ -23,7 +37,7 @@ export class DeviceLink {
   connect(conn: ClientConnection): void {
     this.current?.conn.close()
     const out = new ByteFaults(this.faults, this.random)
-    const entry: { conn: ClientConnection; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } = { conn, sent: 0, holdUntil: 0, queue: [] }
+    const entry: { conn: ClientConnection; number: number; sent: number; holdUntil: number; queue: Uint8Array[]; timer?: NodeJS.Timeout } = { conn, number: ++this.connections, sent: 0, holdUntil: 0, queue: [] }
     this.current = entry
     this.device.attach((bytes) => {
       if (this.current !== entry) return
@@ -38,6 +52,7 @@ export class DeviceLink {
   /** Bytes from the client towards the chip. */
   input(conn: ClientConnection, bytes: Uint8Array, faults: ByteFaults): void {
     if (this.current?.conn !== conn) return
+    this.transcript?.({ connection: this.current.number, direction: 'from-host', bytes: bytes.slice(), deviceState: this.device.state })
     this.device.input(faults.apply(bytes))
   }
 
@@ -67,14 +82,19 @@ export class DeviceLink {
       const limit = this.faults.disconnectAfter
       if (limit !== undefined && entry.sent + bytes.length >= limit) {
         bytes = bytes.subarray(0, limit - entry.sent)
-        if (bytes.length > 0) entry.conn.write(bytes)
+        if (bytes.length > 0) this.deliver(entry, bytes)
         entry.sent = limit
         this.disconnect(entry.conn)
         entry.conn.close()
         return
       }
       entry.sent += bytes.length
-      entry.conn.write(bytes)
+      this.deliver(entry, bytes)
     }
+  }
+
+  private deliver(entry: NonNullable<DeviceLink['current']>, bytes: Uint8Array): void {
+    this.transcript?.({ connection: entry.number, direction: 'to-host', bytes: bytes.slice(), deviceState: this.device.state })
+    entry.conn.write(bytes)
   }
 }

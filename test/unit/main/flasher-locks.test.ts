@@ -32,6 +32,34 @@ describe('flasher jobs and device locks', () => {
     await service.dispose()
   })
 
+  it('runs a job on a monitored device only once the monitor has closed its port, and gives it back when the job ends', async () => {
+    const locks = new DeviceLocks()
+    const service = new FlasherService(locks)
+    const events: string[] = []
+    let closed: () => void = () => {}
+    locks.acquireYielding('socket://127.0.0.1:4000', {
+      stepAside: () => {
+        events.push('monitor closes')
+        return new Promise((resolve) => (closed = () => (events.push('monitor closed'), resolve())))
+      },
+      resume: () => events.push('monitor resumes'),
+    })
+    const id = service.start({ operation: 'flash', port: 'socket://127.0.0.1:4000', run: async () => events.push('job runs') })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual(['monitor closes'])
+    closed()
+    expect((await service.wait(id)).state.type).toBe('done')
+    expect(events).toEqual(['monitor closes', 'monitor closed', 'job runs', 'monitor resumes'])
+
+    // Cancelled while it waits for the port: it never runs.
+    const waiting = service.start({ operation: 'probe', port: 'socket://127.0.0.1:4000', run: async () => events.push('cancelled job runs') })
+    service.cancel(waiting)
+    closed()
+    expect((await service.wait(waiting)).state.type).toBe('cancelled')
+    expect(events).not.toContain('cancelled job runs')
+    await service.dispose()
+  })
+
   it('refuses a port that is not a link before any job exists', () => {
     const service = new FlasherService()
     expect(() => service.start({ operation: 'probe', port: 'http://127.0.0.1:80' })).toThrow(/not a link PairKit can open/)
