@@ -8,6 +8,8 @@
 //                 an intact frame, which only an MD5 over the data can reveal
 //   panic[=S]     the app panics (Guru Meditation) S seconds after app_main (default 2)
 //   bootloop=N    the app restarts every N seconds
+//   datagram-drop=P  each datagram the firmware receives from its peer is lost with
+//                 probability P, as on a lossy link (the bridge test must see it)
 //   seed=N        PRNG seed (default 1)
 import { PairKitError } from '../common/errors'
 import { seededRandom } from '../common/seeded-random'
@@ -20,6 +22,7 @@ export interface FaultSpec {
   corruptReads?: number
   panicAfterMs?: number
   bootloopMs?: number
+  datagramDrop?: number
   seed: number
 }
 
@@ -31,7 +34,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
   for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const [key = '', raw] = part.split('=', 2)
     const value = raw === undefined ? undefined : Number(raw)
-    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,seed=7.' })
+    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,datagram-drop=0.2,seed=7.' })
     const probability = () => {
       if (value === undefined || !(value >= 0 && value <= 1)) throw bad()
       return value
@@ -48,6 +51,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
       case 'corrupt-reads': spec.corruptReads = probability(); break
       case 'panic': spec.panicAfterMs = (value === undefined ? 2 : positive()) * 1000; break
       case 'bootloop': spec.bootloopMs = positive() * 1000; break
+      case 'datagram-drop': spec.datagramDrop = probability(); break
       case 'seed': spec.seed = Math.floor(value ?? Number.NaN); if (!Number.isFinite(spec.seed)) throw bad(); break
       default: throw bad()
     }
@@ -97,4 +101,16 @@ export function flashReadFaults(spec: FaultSpec): (data: Uint8Array) => Uint8Arr
     copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7))
     return copy
   }
+}
+
+/**
+ * datagram-drop: whether the next datagram from the peer is lost. One generator per twin, so
+ * the losses go on in sequence across reboots and replay exactly from the seed.
+ */
+export function datagramLoss(spec: FaultSpec): (() => boolean) | undefined {
+  const probability = spec.datagramDrop ?? 0
+  if (probability === 0) return undefined
+  // Its own stream, apart from the byte faults' (the serial link's traffic must not shift it).
+  const random = seededRandom(spec.seed ^ 0x5eed_da7a)
+  return () => random() < probability
 }

@@ -1,5 +1,6 @@
 // Every CLI command, one file each; the order here is the order of `pairkit --help`.
 import type { Command } from '../command'
+import { bridgeTestCommand } from './bridge-test'
 import { bundleInspectCommand } from './bundle-inspect'
 import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
@@ -38,8 +39,9 @@ export const COMMANDS: readonly Command[] = [
   partitionTableToCsvCommand,
   // Read what devices print.
   logsParseCommand,
-  // Run the bridge, a virtual device, or the UI.
+  // Run the bridge, test it, run a virtual device, or the UI.
   peerCommand,
+  bridgeTestCommand,
   twinCommand,
   webCommand,
 ]

@@ -32,6 +32,8 @@ export interface FirmwareOptions {
   panicAfterMs?: number
   /** Restart every N ms (fault injection: a boot loop). */
   bootloopMs?: number
+  /** Fault injection: whether the next datagram from the peer is lost on the way (datagram-drop). */
+  datagramLoss?: () => boolean
   /** Length of the deep sleep after a setup error; default random 0–19 s like esp_random() % 20. */
   deepSleepMs?: number
   /** Called once the broker listens, so a caller can find the twin's IoT network. */
@@ -161,6 +163,7 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
       useTurn: reach.turn,
       receive: ctx.options.quirks === 'stock' ? 'drop-all' : 'forward',
       stockLengthCheck: ctx.options.quirks !== 'intended',
+      ...(ctx.options.datagramLoss ? { datagramLoss: ctx.options.datagramLoss } : {}),
       brokerUrl,
       onLocalPublish(listener) {
         listeners.add(listener)
