@@ -4,6 +4,7 @@ import os from 'node:os'
 import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contract'
 import { Emitter } from '../common/event'
 import { Disposable, toDisposable } from '../common/lifecycle'
+import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
@@ -17,6 +18,8 @@ import { FlashJobsService } from './services/flash-jobs-service'
 import { CurrentBundleStore } from './state/current-bundle-store'
 import { HistoryStore } from './state/history-store'
 import { UiStateStore } from './state/ui-state-store'
+import type { ConsoleEventProvider } from './traffic/console-source'
+import { TrafficService } from './traffic/traffic-service'
 import { PAIRKIT_VERSION } from './version'
 
 export interface BackendOptions {
@@ -32,6 +35,8 @@ export interface BackendOptions {
    * current bundle, the views' inputs); none = memory only, for this run.
    */
   dataDir?: string
+  /** A device's parsed console for the Traffic view (the serial monitor's); none: consoles cannot be sources. */
+  consoleEvents?: ConsoleEventProvider
 }
 
 export class Backend extends Disposable {
@@ -45,6 +50,7 @@ export class Backend extends Disposable {
   readonly locks: DeviceLocks
   readonly devices: DeviceRegistry
   private readonly flasher: FlasherService
+  readonly traffic: TrafficService
 
   constructor(options: BackendOptions) {
     super()
@@ -82,6 +88,13 @@ export class Backend extends Disposable {
     const jobs = this.register(new DeviceJobs(this.flasher, this.devices, config, history))
     const flashJobs = new FlashJobsService(jobs, this.bundles)
     const flasher = this.flasher
+    const traffic = (this.traffic = new TrafficService({ ...(options.consoleEvents ? { consoleEvents: options.consoleEvents } : {}), signallingFor: (pairId) => config.signalling(pairId) }))
+    this.register({ dispose: () => void traffic.dispose() })
+    this.register(traffic.onBatch((batch) => this._onEvent.fire({ name: 'traffic.batch', payload: batch })))
+    this.register(traffic.onSource((change) => this._onEvent.fire({ name: 'traffic.source', payload: change })))
+    const bridgeTests = new BridgeTestJobs()
+    this.register({ dispose: () => bridgeTests.dispose() })
+    this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
 
     this.handlers = {
       'app.info': () => ({
@@ -123,6 +136,36 @@ export class Backend extends Disposable {
         uiState.set(key, value)
         return {}
       },
+      'traffic.start': (input) => traffic.start(input),
+      'traffic.stop': async ({ sessionId }) => {
+        await traffic.stop(sessionId)
+        return {}
+      },
+      'traffic.sessions': () => traffic.list(),
+      'traffic.sources': ({ sessionId }) => traffic.session(sessionId).sourceStatuses(),
+      'traffic.read': (input) => traffic.read(input),
+      'traffic.message': (input) => traffic.message(input),
+      'traffic.topics': (input) => traffic.topics(input),
+      'traffic.rates': (input) => traffic.rates(input),
+      'traffic.publish': async (input) => {
+        await traffic.publish(input)
+        return {}
+      },
+      'traffic.pause': ({ sessionId, paused }) => {
+        traffic.pause(sessionId, paused)
+        return {}
+      },
+      'traffic.clear': ({ sessionId }) => {
+        traffic.clear(sessionId)
+        return {}
+      },
+      'traffic.export': (input) => traffic.exportChunk(input),
+      'bridgeTest.start': (input) => bridgeTests.start(input),
+      'bridgeTest.cancel': ({ jobId }) => {
+        bridgeTests.cancel(jobId)
+        return {}
+      },
+      'bridgeTest.jobs': () => bridgeTests.list(),
     }
   }
 }

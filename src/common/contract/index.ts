@@ -8,11 +8,12 @@ import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
 import { portsEvents, portsRequests } from './ports'
+import { trafficEvents, trafficRequests } from './traffic'
 import { uiStateEvents, uiStateRequests } from './ui-state'
 
 export const contract = {
-  requests: { ...appRequests, ...portsRequests, ...devicesRequests, ...configRequests, ...flashRequests, ...historyRequests, ...uiStateRequests },
-  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents },
+  requests: { ...appRequests, ...portsRequests, ...devicesRequests, ...configRequests, ...flashRequests, ...historyRequests, ...uiStateRequests, ...trafficRequests },
+  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents, ...trafficEvents },
 } as const
 
 export type Contract = typeof contract
@@ -46,4 +47,5 @@ export * from './devices'
 export * from './flash'
 export * from './history'
 export * from './ports'
+export * from './traffic'
 export * from './ui-state'

@@ -9,8 +9,9 @@
 // source on the same site yet, and whose origin the observation does not contradict. Otherwise
 // it starts a crossing.
 //
-// The origin is what the consoles or the peer say; without them (MQTT on both sites), the site
-// that saw the message first by the host's clock: both subscribers run on this host, and the
+// The origin is what the consoles or the peer say. Without them (MQTT on both sites): the site
+// where it had the higher QoS, as the firmware republishes everything at QoS 0 (§2.4); else the
+// site that saw it first by the host's clock, as both subscribers run on this host and the
 // republish cannot come before the publish. Arrival order does not matter.
 //
 // windowMs after its first observation a crossing is settled: seen on both sites, it crossed;
@@ -42,6 +43,8 @@ export interface Observation {
   exactSize: boolean
   hash?: number
   textHash?: number
+  /** As delivered to PairKit's subscriber (MQTT). */
+  qos?: number
   role: ObservationRole
 }
 
@@ -109,6 +112,8 @@ interface SitePresence {
   first: number
   /** First MQTT observation here: the time that best compares across sites. */
   firstMqtt: number | undefined
+  /** The highest QoS an MQTT subscriber saw it with here. */
+  mqttQos: number | undefined
 }
 
 class CrossingRecord<R> implements Crossing<R> {
@@ -162,6 +167,7 @@ class CrossingRecord<R> implements Crossing<R> {
     const a = this.A
     const b = this.B
     if (a && b) {
+      if (a.mqttQos !== undefined && b.mqttQos !== undefined && a.mqttQos !== b.mqttQos) return a.mqttQos > b.mqttQos ? 'A' : 'B'
       const ta = a.firstMqtt !== undefined && b.firstMqtt !== undefined ? a.firstMqtt : a.first
       const tb = a.firstMqtt !== undefined && b.firstMqtt !== undefined ? b.firstMqtt : b.first
       return tb < ta ? 'B' : 'A'
@@ -351,10 +357,13 @@ export class Correlator<R> {
   }
 
   private join(c: CrossingRecord<R>, o: Observation): void {
-    const presence = c.presence(o.site) ?? { sources: 0, first: o.t, firstMqtt: undefined }
+    const presence = c.presence(o.site) ?? { sources: 0, first: o.t, firstMqtt: undefined, mqttQos: undefined }
     presence.sources |= SOURCE_BIT[o.source]
     presence.first = Math.min(presence.first, o.t)
-    if (o.source === 'mqtt') presence.firstMqtt = Math.min(presence.firstMqtt ?? o.t, o.t)
+    if (o.source === 'mqtt') {
+      presence.firstMqtt = Math.min(presence.firstMqtt ?? o.t, o.t)
+      if (o.qos !== undefined) presence.mqttQos = Math.max(presence.mqttQos ?? 0, o.qos)
+    }
     if (o.site === 'A') c.A = presence
     else c.B = presence
     c.first = Math.min(c.first, o.t)

@@ -186,3 +186,27 @@ export const TopicTreeSchema = z.object({
   otherTopics: z.number().int(),
 })
 export type TopicTree = z.infer<typeof TopicTreeSchema>
+
+/** A source's state, as the Traffic view shows it beside its label. */
+export const SourceStateSchema = z.enum(['connecting', 'connected', 'error', 'stopped'])
+export type SourceState = z.infer<typeof SourceStateSchema>
+
+export const TrafficSourceStatusSchema = z.object({
+  /** Unique within the session: "A/mqtt", "B/console", "signalling" … */
+  id: z.string(),
+  /** The site it watches; null for the signalling broker, which serves both. */
+  site: SiteSchema.nullable(),
+  kind: SourceKindSchema,
+  /** What it watches, for people: the broker address (password masked), the device, … */
+  label: z.string(),
+  state: SourceStateSchema,
+  /** Since when it is in this state (ms since the epoch). */
+  since: z.number(),
+  /** What went wrong (error), or what it is waiting for (connecting), in a sentence. */
+  message: z.string().optional(),
+  /** What to check or do. */
+  hint: z.string().optional(),
+  /** Observations it has delivered. */
+  messages: z.number().int(),
+})
+export type TrafficSourceStatus = z.infer<typeof TrafficSourceStatusSchema>

@@ -171,6 +171,7 @@ export class TrafficStore {
         exactSize: input.source !== 'console',
         ...(input.payload ? { hash: byteHash(input.payload) } : {}),
         ...(input.text !== undefined ? { textHash: textHash(input.text) } : input.payload && this.textHashing ? { textHash: textHash(input.payload) } : {}),
+        ...(input.source === 'mqtt' && typeof input.qos === 'number' ? { qos: input.qos } : {}),
         role,
       },
       row,

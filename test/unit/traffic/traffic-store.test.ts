@@ -279,3 +279,13 @@ describe('TrafficStore buffer', () => {
     expect(store.message(9)?.row.size).toBe(3000)
   })
 })
+
+describe('TrafficStore origin from QoS', () => {
+  it('takes the site where the message had the higher QoS as its origin, whichever subscriber saw it first', () => {
+    // The firmware republishes at QoS 0; a QoS 1 publish may reach its own site's subscriber last.
+    const store = watched(['A', 'mqtt'], ['B', 'mqtt'])
+    store.observe(mqtt('A', 0, 'site/b/pump', 'switch the pump on', { qos: 0 }))
+    store.observe(mqtt('B', 3, 'site/b/pump', 'switch the pump on', { qos: 1 }))
+    expect(rows(store).map((row) => row.direction)).toEqual(['b-to-a', 'b-to-a'])
+  })
+})
