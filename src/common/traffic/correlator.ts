@@ -321,7 +321,9 @@ export class Correlator<R> {
       const found = this.scan(textKey(o.topic, o.textHash), o)
       if (found) return found
     }
-    if (o.exactSize && o.hash === undefined) return this.scan(sizeKey(o.topic, o.size), o)
+    // Peer observations carry no payload: they and the crossings they started match by topic and
+    // exact size (oldest first), after any match by content.
+    if (o.exactSize) return this.scan(sizeKey(o.topic, o.size), o)
     return undefined
   }
 

@@ -289,3 +289,21 @@ describe('TrafficStore origin from QoS', () => {
     expect(rows(store).map((row) => row.direction)).toEqual(['b-to-a', 'b-to-a'])
   })
 })
+
+describe('TrafficStore with the peer first', () => {
+  it('joins MQTT observations to a crossing the peer\'s event started, oldest first', () => {
+    // The peer reports a message as it sends it, before the site's subscriber gets it.
+    const store = watched(['A', 'mqtt'], ['A', 'peer'], ['B', 'mqtt'])
+    store.observe({ site: 'A', source: 'peer', t: T0, topic: 'laptop/out', size: 4, role: 'sent' })
+    store.observe({ site: 'A', source: 'peer', t: T0 + 1, topic: 'laptop/out', size: 4, role: 'sent' })
+    store.observe(mqtt('A', 2, 'laptop/out', 'one'.padEnd(4)))
+    store.observe(mqtt('B', 3, 'laptop/out', 'one'.padEnd(4)))
+    store.observe(mqtt('A', 4, 'laptop/out', 'two'.padEnd(4)))
+    store.observe(mqtt('B', 5, 'laptop/out', 'two'.padEnd(4)))
+    store.settleAll()
+    const all = rows(store)
+    expect(all.map((row) => [row.source, row.fate, row.direction])).toEqual(Array.from({ length: 6 }, (_, i) => [i < 2 ? 'peer' : 'mqtt', 'crossed', 'a-to-b']))
+    expect(all.map((row) => row.correlationId)).toEqual([0, 1, 0, 0, 1, 1])
+    expect(store.counterSnapshot().aToB).toMatchObject({ crossed: 2, lost: 0 })
+  })
+})
