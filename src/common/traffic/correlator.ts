@@ -88,6 +88,8 @@ export interface CorrelatorOptions<R> {
   windowMs: number
   /** Whether any source watches the site now (otherwise a message there cannot be seen to arrive). */
   isWatched(site: Site): boolean
+  /** Whether a source without payloads (PairKit's peer) is watching: then crossings are also found by topic and size. */
+  matchBySize(): boolean
   /** Whether the site's console has shown handle_message lines lately (so a missing one means something). */
   consoleShowsForwards(site: Site, t: number): boolean
   /**
@@ -323,7 +325,7 @@ export class Correlator<R> {
     }
     // Peer observations carry no payload: they and the crossings they started match by topic and
     // exact size (oldest first), after any match by content.
-    if (o.exactSize) return this.scan(sizeKey(o.topic, o.size), o)
+    if (o.exactSize && this.options.matchBySize()) return this.scan(sizeKey(o.topic, o.size), o)
     return undefined
   }
 
@@ -385,7 +387,7 @@ export class Correlator<R> {
       this.addKey(c, textKey(o.topic, o.textHash))
     }
     // Peer observations carry no payload: they find their crossing by topic and exact size.
-    if (o.exactSize) this.addKey(c, sizeKey(o.topic, o.size))
+    if (o.exactSize && this.options.matchBySize()) this.addKey(c, sizeKey(o.topic, o.size))
   }
 
   private addKey(c: CrossingRecord<R>, key: string): void {
@@ -406,7 +408,7 @@ export class Correlator<R> {
       // Lists are in about the order crossings start; drop what has been forgotten from the front.
       while (list.head < list.items.length && this.forgotten(list.items[list.head] as CrossingRecord<R>, c)) list.head++
       if (list.head >= list.items.length) this.index.delete(key)
-      else if (list.head > 64 && list.head * 2 > list.items.length) {
+      else if (list.head * 2 >= list.items.length) {
         list.items.splice(0, list.head)
         for (const [slot, cursor] of list.cursors) list.cursors.set(slot, Math.max(0, cursor - list.head))
         list.head = 0

@@ -111,6 +111,7 @@ export class TrafficStore {
     this.correlator = new Correlator<StoredRow>({
       windowMs: this.windowMs,
       isWatched: (site) => this.isWatched(site),
+      matchBySize: () => this.isWatchedBy('A', 'peer') || this.isWatchedBy('B', 'peer'),
       consoleShowsForwards: (site, t) => this.isWatchedBy(site, 'console') && t - this.forwardLinesAt[site] < 30_000,
       onChange: (crossing, before, added) => this.crossingChanged(crossing, before, added),
     })
@@ -298,7 +299,8 @@ export class TrafficStore {
   }
 
   private addRow(input: ObservationInput, payloadBytes: Uint8Array | undefined, size: number): StoredRow {
-    const kept = payloadBytes ? (payloadBytes.length > KEPT_PAYLOAD_BYTES ? payloadBytes.slice(0, KEPT_PAYLOAD_BYTES) : payloadBytes) : undefined
+    // A copy: a payload may be a view into a larger network buffer, which a row must not keep alive.
+    const kept = payloadBytes?.slice(0, KEPT_PAYLOAD_BYTES)
     const row: StoredRow = {
       id: -1,
       t: input.t,
