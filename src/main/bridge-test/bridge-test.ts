@@ -38,7 +38,7 @@ export interface BridgeTestOptions {
   stepMs?: number
   /** How long to wait for stragglers after the last probe of a step (default 2000 ms). */
   drainMs?: number
-  /** Ping-pong round trips for the clock offset (default 5). */
+  /** Ping-pong round trips for the clock offset (default 10; the one with the shortest round trip counts). */
   pings?: number
   connectTimeoutMs?: number
   /** Each side's clock (ms); by default this process's. Tests give one side a skewed clock. */
@@ -123,7 +123,7 @@ class BridgeTestRun {
     await Promise.all([a.subscribeAsync(`${this.prefix}/#`, { qos: 1 }), b.subscribeAsync(`${this.prefix}/#`, { qos: 1 })])
 
     this.progress('clock', 0)
-    const trips = await this.pingPong(options.pings ?? 5)
+    const trips = await this.pingPong(options.pings ?? 10)
     const offset = estimateClockOffset(trips)
     const offsetMs = offset?.offsetMs ?? 0
 
