@@ -4,11 +4,13 @@ import os from 'node:os'
 import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contract'
 import { Emitter } from '../common/event'
 import { Disposable, toDisposable } from '../common/lifecycle'
+import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
 import { FlasherService } from './flasher'
 import { MonitorService } from './monitor'
+import { monitorConsoleEvents } from './monitor/console-events'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
 import { parseExtraPortPatterns } from './serial/port-lister'
 import { PortWatcher } from './serial/port-watcher'
@@ -19,6 +21,9 @@ import { SignallingWatchService } from './signalling-watch/signalling-watch-serv
 import { CurrentBundleStore } from './state/current-bundle-store'
 import { HistoryStore } from './state/history-store'
 import { UiStateStore } from './state/ui-state-store'
+import type { ConsoleEventProvider } from './traffic/console-source'
+import { TrafficService } from './traffic/traffic-service'
+import type { Site } from '../common/traffic/model'
 import { PAIRKIT_VERSION } from './version'
 
 export interface BackendOptions {
@@ -36,6 +41,8 @@ export interface BackendOptions {
   dataDir?: string
   /** The monitor's spool limit in MiB for this run (beats PAIRKIT_MONITOR_SPOOL_MB and the stored setting). */
   spoolLimitMb?: string
+  /** A device's parsed console for the Traffic view (the serial monitor's); none: consoles cannot be sources. */
+  consoleEvents?: ConsoleEventProvider
 }
 
 export class Backend extends Disposable {
@@ -52,6 +59,7 @@ export class Backend extends Disposable {
   /** The serial consoles; they hand their ports to the flasher's jobs and take them back. */
   readonly monitor: MonitorService
   readonly signallingWatch: SignallingWatchService
+  readonly traffic: TrafficService
 
   constructor(options: BackendOptions) {
     super()
@@ -99,6 +107,15 @@ export class Backend extends Disposable {
     this.register({ dispose: () => void this.signallingWatch.dispose() })
     this.register(this.signallingWatch.onEvent((event) => this._onEvent.fire(event)))
     const watches = this.signallingWatch
+    // A site's device console comes from the serial monitor's session on it (open one first).
+    const consoleEvents = options.consoleEvents ?? ((deviceId: string, site: Site) => monitorConsoleEvents(monitor, deviceId, site))
+    const traffic = (this.traffic = new TrafficService({ consoleEvents, signallingFor: (pairId) => config.signalling(pairId) }))
+    this.register({ dispose: () => void traffic.dispose() })
+    this.register(traffic.onBatch((batch) => this._onEvent.fire({ name: 'traffic.batch', payload: batch })))
+    this.register(traffic.onSource((change) => this._onEvent.fire({ name: 'traffic.source', payload: change })))
+    const bridgeTests = new BridgeTestJobs()
+    this.register({ dispose: () => bridgeTests.dispose() })
+    this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
 
     this.handlers = {
       'app.info': () => ({
@@ -164,6 +181,36 @@ export class Backend extends Disposable {
         return {}
       },
       'signalling.watches': () => watches.list(),
+      'traffic.start': (input) => traffic.start(input),
+      'traffic.stop': async ({ sessionId }) => {
+        await traffic.stop(sessionId)
+        return {}
+      },
+      'traffic.sessions': () => traffic.list(),
+      'traffic.sources': ({ sessionId }) => traffic.session(sessionId).sourceStatuses(),
+      'traffic.read': (input) => traffic.read(input),
+      'traffic.message': (input) => traffic.message(input),
+      'traffic.topics': (input) => traffic.topics(input),
+      'traffic.rates': (input) => traffic.rates(input),
+      'traffic.publish': async (input) => {
+        await traffic.publish(input)
+        return {}
+      },
+      'traffic.pause': ({ sessionId, paused }) => {
+        traffic.pause(sessionId, paused)
+        return {}
+      },
+      'traffic.clear': ({ sessionId }) => {
+        traffic.clear(sessionId)
+        return {}
+      },
+      'traffic.export': (input) => traffic.exportChunk(input),
+      'bridgeTest.start': (input) => bridgeTests.start(input),
+      'bridgeTest.cancel': ({ jobId }) => {
+        bridgeTests.cancel(jobId)
+        return {}
+      },
+      'bridgeTest.jobs': () => bridgeTests.list(),
     }
   }
 }

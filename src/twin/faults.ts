@@ -10,6 +10,8 @@
 //   bootloop=N    the app restarts every N seconds
 //   flood=B       the app prints numbered log lines at B bytes per second (as far as the wire
 //                 carries them; without wire timing, as fast as asked)
+//   datagram-drop=P  each datagram the firmware receives from its peer is lost with
+//                 probability P, as on a lossy link (the bridge test must see it)
 //   seed=N        PRNG seed (default 1)
 import { PairKitError } from '../common/errors'
 import { seededRandom } from '../common/seeded-random'
@@ -23,6 +25,7 @@ export interface FaultSpec {
   panicAfterMs?: number
   bootloopMs?: number
   floodBytesPerSecond?: number
+  datagramDrop?: number
   seed: number
 }
 
@@ -34,7 +37,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
   for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const [key = '', raw] = part.split('=', 2)
     const value = raw === undefined ? undefined : Number(raw)
-    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,flood=200000,seed=7.' })
+    const bad = () => new PairKitError('USAGE', `Bad fault "${part}" in --faults`, { hint: 'Use e.g. drop=0.001,corrupt=0.001,stall=0.01,disconnect-after=4096,corrupt-reads=0.5,panic,bootloop=10,flood=200000,datagram-drop=0.2,seed=7.' })
     const probability = () => {
       if (value === undefined || !(value >= 0 && value <= 1)) throw bad()
       return value
@@ -52,6 +55,7 @@ export function parseFaults(text: string | undefined): FaultSpec {
       case 'panic': spec.panicAfterMs = (value === undefined ? 2 : positive()) * 1000; break
       case 'bootloop': spec.bootloopMs = positive() * 1000; break
       case 'flood': spec.floodBytesPerSecond = positive(); break
+      case 'datagram-drop': spec.datagramDrop = probability(); break
       case 'seed': spec.seed = Math.floor(value ?? Number.NaN); if (!Number.isFinite(spec.seed)) throw bad(); break
       default: throw bad()
     }
@@ -101,4 +105,16 @@ export function flashReadFaults(spec: FaultSpec): (data: Uint8Array) => Uint8Arr
     copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7))
     return copy
   }
+}
+
+/**
+ * datagram-drop: whether the next datagram from the peer is lost. One generator per twin, so
+ * the losses go on in sequence across reboots and replay exactly from the seed.
+ */
+export function datagramLoss(spec: FaultSpec): (() => boolean) | undefined {
+  const probability = spec.datagramDrop ?? 0
+  if (probability === 0) return undefined
+  // Its own stream, apart from the byte faults' (the serial link's traffic must not shift it).
+  const random = seededRandom(spec.seed ^ 0x5eed_da7a)
+  return () => random() < probability
 }

@@ -5,7 +5,7 @@ import { TWIN_CHIPS, twinChipByName, type ChipName, type TwinChipDef } from '../
 import { PairKitError } from '../common/errors'
 import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
-import { flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
+import { datagramLoss, flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
 import type { TwinNetwork } from './firmware/network-policy'
 import { defaultMac, twinMac } from './identity'
@@ -87,6 +87,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       panicAfterMs: faults.panicAfterMs,
       bootloopMs: faults.bootloopMs,
       floodBytesPerSecond: faults.floodBytesPerSecond,
+      datagramLoss: datagramLoss(faults),
       onBroker: options.onBroker,
       deepSleepMs: options.deepSleepMs,
       network: options.network ?? 'loopback',

@@ -1,5 +1,6 @@
 // Every CLI command, one file each; the order here is the order of `pairkit --help`.
 import type { Command } from '../command'
+import { bridgeTestCommand } from './bridge-test'
 import { bundleInspectCommand } from './bundle-inspect'
 import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
@@ -40,8 +41,9 @@ export const COMMANDS: readonly Command[] = [
   // Read what devices print.
   monitorCommand,
   logsParseCommand,
-  // Run the bridge, a virtual device, or the UI.
+  // Run the bridge, test it, run a virtual device, or the UI.
   peerCommand,
+  bridgeTestCommand,
   twinCommand,
   webCommand,
 ]

@@ -24,8 +24,10 @@ The first stdout line is the URL to connect to (a JSON object with --json).
                        connection powers the chip on in the --boot mode); PORT 0 = free port
   --tty PATH           use an existing tty instead (e.g. one end of a socat pty pair)
   --boot MODE          download (default) or app: the strapping without control lines
-  --faults SPEC        drop=P,corrupt=P,stall=P,disconnect-after=BYTES,corrupt-reads=P,panic[=S],bootloop=S,seed=N;
-                       flood=B makes the app print numbered 100-byte log lines at B bytes/s
+  --faults SPEC        drop=P,corrupt=P,stall=P,disconnect-after=BYTES,corrupt-reads=P,panic[=S],bootloop=S,
+                       datagram-drop=P,seed=N; flood=B makes the app print numbered 100-byte log
+                       lines at B bytes/s; datagram-drop loses each datagram the firmware receives
+                       from its peer with probability P (a lossy link, seeded)
   --no-wire-timing     do not pace bytes at the baud rate (fast tests)
   --quirks stock       reproduce the example firmware's known receive bugs
   --network MODE       loopback (default): the firmware connects only to servers on this

@@ -10,6 +10,7 @@ import { historyEvents, historyRequests } from './history'
 import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
 import { signallingEvents, signallingRequests } from './signalling'
+import { trafficEvents, trafficRequests } from './traffic'
 import { uiStateEvents, uiStateRequests } from './ui-state'
 
 export const contract = {
@@ -23,8 +24,20 @@ export const contract = {
     ...uiStateRequests,
     ...monitorRequests,
     ...signallingRequests,
+    ...trafficRequests,
   },
-  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents, ...monitorEvents, ...signallingEvents },
+  events: {
+    ...appEvents,
+    ...portsEvents,
+    ...devicesEvents,
+    ...configEvents,
+    ...flashEvents,
+    ...historyEvents,
+    ...uiStateEvents,
+    ...monitorEvents,
+    ...signallingEvents,
+    ...trafficEvents,
+  },
 } as const
 
 /**
@@ -66,4 +79,5 @@ export * from './history'
 export * from './monitor'
 export * from './ports'
 export * from './signalling'
+export * from './traffic'
 export * from './ui-state'

@@ -63,6 +63,12 @@ export class MonitorService extends Disposable {
   private readonly _onNotice = this.register(new Emitter<string>())
   /** About the spool as a whole (the sessions still running hold more than its limit). */
   readonly onNotice: Event<string> = this._onNotice.event
+  private readonly _onParsedEvents = this.register(new Emitter<{ deviceId: string; sessionId: string; event: LogEvent }>())
+  /**
+   * Every event any session's parser finds, none shed: for services that need the whole stream
+   * of a device's console (the Traffic view's console source), whoever opened the session.
+   */
+  readonly onParsedEvent: Event<{ deviceId: string; sessionId: string; event: LogEvent }> = this._onParsedEvents.event
   private readonly spool: SpoolStore | undefined
   private limit: SpoolLimit
 
@@ -104,6 +110,10 @@ export class MonitorService extends Disposable {
       onStatus: (changed, notice) => this.emitStatus(changed, notice),
       onLines: (changed) => this.linesArrived(changed),
       ...listeners,
+      onEvent: (event) => {
+        listeners.onEvent?.(event)
+        this._onParsedEvents.fire({ deviceId, sessionId, event })
+      },
       onSpoolClosed: () => spool && this.spool?.release(spool.dir),
     })
     made.session = session

@@ -33,6 +33,8 @@ export class MessageBridge {
     private readonly receiveCheck: ReceiveCheck = 'exact',
     /** Per-message events; a busy bridge without a listener for them skips building them. */
     private readonly messageEvents = true,
+    /** Fault injection: a received datagram is lost on the way (the peer never sees it). */
+    private readonly datagramLoss?: () => boolean,
   ) {
     this.drops = new DropReporter(stats, emit)
     broker.onPublish((message) => this.forward(message))
@@ -96,6 +98,7 @@ export class MessageBridge {
   }
 
   private receive(datagram: Uint8Array): void {
+    if (this.datagramLoss?.()) return
     const decoded = decodeWrap(datagram)
     if (!decoded.ok) {
       this.fw.bridge('E', FIRMWARE_MESSAGES.invalidMessage)

@@ -42,6 +42,8 @@ export interface PeerOptions {
   /** Receives the firmware's own console lines (ESP-IDF and libjuice formats), for the twin. */
   firmwareLog?: FirmwareLineSink
   receiveCheck?: ReceiveCheck
+  /** Fault injection (the twin's datagram-drop): a received datagram is lost, unseen, when this returns true. */
+  datagramLoss?: () => boolean
   /** Fire a "message" event per message crossing (default true); off for busy bridges. */
   messageEvents?: boolean
   /** Pause before signalling again after a failure (the firmware deep-sleeps 0–19 s). */
@@ -73,7 +75,7 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
   const internals = await checkInternals()
   const broker: LocalBroker =
     brokerOption.kind === 'embedded' ? await startEmbeddedBroker(brokerOption) : brokerOption.kind === 'external' ? await connectExternalBroker(brokerOption.url) : brokerOption.broker
-  const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck, options.messageEvents ?? true)
+  const bridge = new MessageBridge(broker, stats, emit, fw, options.receiveCheck, options.messageEvents ?? true, options.datagramLoss)
   const controller = new AbortController()
   let currentLink: IceLink | undefined
   const running = runLoop()

@@ -119,6 +119,12 @@ export class ConfigService {
     return this.summary(record)
   }
 
+  /** The pair's signalling broker (with its password) and sync topic prefix, for the Traffic view. */
+  signalling(pairId: string): { url: string; topicPrefix: string } {
+    const config = this.withSecrets(this.record(pairId), 'a')
+    return { url: config.signallingUri, topicPrefix: config.syncTopic }
+  }
+
   /** The stored pair records (no secrets in them). */
   records(): readonly PairRecord[] {
     return [...this.pairs.values()]

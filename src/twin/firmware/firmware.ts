@@ -35,6 +35,8 @@ export interface FirmwareOptions {
   bootloopMs?: number
   /** Print numbered log lines at this many bytes per second (load for console readers). */
   floodBytesPerSecond?: number
+  /** Fault injection: whether the next datagram from the peer is lost on the way (datagram-drop). */
+  datagramLoss?: () => boolean
   /** Length of the deep sleep after a setup error; default random 0–19 s like esp_random() % 20. */
   deepSleepMs?: number
   /** Called once the broker listens, so a caller can find the twin's IoT network. */
@@ -166,6 +168,7 @@ export function startFirmware(ctx: FirmwareContext): FirmwareHandle {
       useTurn: reach.turn,
       receive: ctx.options.quirks === 'stock' ? 'drop-all' : 'forward',
       stockLengthCheck: ctx.options.quirks !== 'intended',
+      ...(ctx.options.datagramLoss ? { datagramLoss: ctx.options.datagramLoss } : {}),
       brokerUrl,
       onLocalPublish(listener) {
         listeners.add(listener)

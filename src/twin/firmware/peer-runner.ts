@@ -19,6 +19,8 @@ export interface PeerRunContext {
   receive: ReceiveQuirk
   /** Apply the stock firmware's receiver length check (reference §5.3). */
   stockLengthCheck: boolean
+  /** Fault injection: the next datagram from the peer is lost when this returns true. */
+  datagramLoss?: () => boolean
   brokerUrl: string
   /** Subscribes to the broker's handle_message hook; returns the unsubscribe. */
   onLocalPublish(listener: (message: LocalPublish) => void): () => void
@@ -80,6 +82,7 @@ export async function runFirmwarePeer(ctx: PeerRunContext): Promise<PeerRun> {
     bind: ctx.station,
     firmwareLog: (line) => !failed && console.line(line),
     receiveCheck: ctx.stockLengthCheck ? 'stock-firmware' : 'exact',
+    ...(ctx.datagramLoss ? { datagramLoss: ctx.datagramLoss } : {}),
     retryDelayMs: NO_RETRY_MS,
   })
   peer.events((event) => {
