@@ -5,9 +5,15 @@
 // A console line shows the payload as text, as the firmware printed it with "%.*s" and the log
 // parser read it back: cut at the first NUL, invalid UTF-8 as U+FFFD, every line break as "\n"
 // (the console's CRLF conversion, and the parser's line ends /\r+\n?|\n/). textHash() hashes
-// that form, so a console line and an MQTT message compare equal.
+// that form, so a console line and an MQTT message compare equal. The serial monitor cuts a
+// line at 4096 characters, and a long payload's line is cut at a point that depends on what
+// precedes the payload on it (handle_message on one side, forwarding remote message on the
+// other): only the first TEXT_HASH_CHARS characters are hashed, which every cut line still holds.
 
 const decoder = new TextDecoder('utf-8')
+
+/** Characters of the console form that textHash() covers: well inside a 4096-character line. */
+export const TEXT_HASH_CHARS = 2048
 
 /** cyrb53 over bytes: a 53-bit hash, fast on short payloads. */
 export function byteHash(bytes: Uint8Array): number {
@@ -29,9 +35,9 @@ export function consoleText(payload: Uint8Array | string): string {
   return text.replace(/\r+\n?|\n/g, '\n')
 }
 
-/** cyrb53 over the UTF-16 code units of the console form of a payload. */
+/** cyrb53 over the UTF-16 code units of the console form of a payload (its first TEXT_HASH_CHARS). */
 export function textHash(payload: Uint8Array | string): number {
-  const text = consoleText(payload)
+  const text = consoleText(payload).slice(0, TEXT_HASH_CHARS)
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
   for (let i = 0; i < text.length; i++) {

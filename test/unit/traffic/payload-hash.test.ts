@@ -2,6 +2,7 @@
 // firmware's console as the log parser reads it back (text): checked through the real LogParser
 // on console bytes made the way the firmware makes them ("%.*s", then "\n" → "\r\n").
 import { describe, expect, it } from 'vitest'
+import { MONITOR_LIMITS } from '../../../src/common/contract/monitor'
 import { LogParser, type LogEventOf } from '../../../src/common/logs'
 import { byteHash, consoleText, textHash } from '../../../src/common/traffic/payload-hash'
 
@@ -39,6 +40,24 @@ describe('payload hashes', () => {
     const text = parsedPayload('site/x', payload)
     expect(consoleText(payload)).toBe(text)
     expect(textHash(payload)).toBe(textHash(text))
+  })
+
+  it('match a long payload whose console lines the monitor cut, on the sending and the receiving side', () => {
+    // The firmware's largest message: the monitor cuts both lines at 4096 characters, at
+    // different places in the payload (their prefixes differ).
+    const payload = enc.encode('x'.repeat(4000) + 'tail that no cut line keeps'.repeat(2))
+    const cut = (line: string) => {
+      const events = new LogParser({ lineCap: MONITOR_LIMITS.lineChars }).push(enc.encode(line))
+      return events.find((event): event is LogEventOf<'forward'> => event.kind === 'forward')?.payload ?? ''
+    }
+    const text = new TextDecoder().decode(payload)
+    const sent = cut(`I (100) serverless_mqtt: handle_message topic:site/big\r\nI (100) serverless_mqtt: handle_message data:${text}\r\nI (101) serverless_mqtt: handle_message qos=0, retain=0\r\n`)
+    const received = cut(`I (200) serverless_mqtt: forwarding remote message: topic:site/big\r\nI (200) serverless_mqtt: forwarding remote message: payload:${text}\r\n`)
+    expect(sent.length).toBeLessThan(payload.length)
+    expect(received.length).toBeLessThan(payload.length)
+    expect(sent.length).not.toBe(received.length)
+    expect(textHash(sent)).toBe(textHash(payload))
+    expect(textHash(received)).toBe(textHash(payload))
   })
 
   it('tell apart payloads that differ in one byte or in length', () => {
