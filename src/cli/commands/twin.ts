@@ -12,7 +12,9 @@ export const twinCommand: Command = {
 Runs a virtual chip that speaks the ROM serial bootloader (and esptool's stub after a stub
 upload) and boots from its flash like a board: ROM banner, bootloader, app, firmware.
 The flash lives in FILE (created 0xFF-filled when missing) and persists across runs.
-The first stdout line is the URL to connect to (a JSON object with --json).
+The first stdout line is the URL to connect to (a JSON object with --json); then one line
+each time the firmware's broker (the site's IoT network) listens, with its mqtt:// address
+({"broker": …} with --json).
 
   --chip NAME          esp32, esp32s3 or esp32c3
   --flash FILE         flash contents
@@ -67,6 +69,10 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     const { parseFaults } = await import('../../twin/faults')
     const faults = parseFaults(typeof values.faults === 'string' ? values.faults : undefined)
 
+    // The firmware may start its broker before the twin's own URL is printed: that comes first.
+    const brokersBeforeUrl: string[] = []
+    let urlPrinted = false
+    const announceBroker = (url: string) => out.result({ broker: url }, () => `IoT network broker: ${url}`)
     const { startTwin } = await import('../../twin')
     const twin = await startTwin({
       chip: twinChip.name,
@@ -81,8 +87,11 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
       quirks,
       network,
       onNote: (text) => out.error(text),
+      onBroker: (url) => (urlPrinted ? announceBroker(url) : brokersBeforeUrl.push(url)),
     })
     out.result({ url: twin.url, chip: twin.chip.name, seed: faults.seed }, () => twin.url)
+    urlPrinted = true
+    for (const url of brokersBeforeUrl.splice(0)) announceBroker(url)
     await new Promise<void>((done) => {
       if (signal.aborted) done()
       signal.addEventListener('abort', () => done(), { once: true })
