@@ -40,7 +40,7 @@ export const LAYERS = [
     packages: ['electron'],
     node: false,
   },
-  { name: 'src/renderer', paths: ['src/renderer'], may: ['src/renderer', ...COMMON], packages: ['vue', 'pinia'], node: false },
+  { name: 'src/renderer', paths: ['src/renderer'], may: ['src/renderer', ...COMMON], packages: ['vue', 'pinia', 'uplot'], node: false },
   { name: 'src/cli', paths: ['src/cli'], may: CLI, packages: DEPENDENCIES, node: true },
   { name: 'src/twin', paths: ['src/twin'], may: TWIN, packages: DEPENDENCIES, node: true },
 

@@ -9,7 +9,7 @@ export const VIEWS = [
   { id: 'configure', label: 'Configure', coming: false },
   { id: 'monitor', label: 'Monitor', coming: true },
   { id: 'ice', label: 'ICE', coming: true },
-  { id: 'traffic', label: 'Traffic', coming: true },
+  { id: 'traffic', label: 'Traffic', coming: false },
   { id: 'lab', label: 'Lab', coming: true },
 ] as const
 export type ViewId = (typeof VIEWS)[number]['id']
