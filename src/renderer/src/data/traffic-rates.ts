@@ -14,12 +14,16 @@ export class RateHistory {
 
   constructor(readonly length = RATE_HISTORY_SECONDS) {}
 
-  /** traffic.rates' answer: per-second values from `start` (ms since the epoch). */
-  seed(start: number, values: Partial<Record<RateSeriesName, number[]>>): void {
+  /** traffic.rates' answer: per-second values from `start` (ms since the epoch); seconds before `since` (the session's start) are left out. */
+  seed(start: number, values: Partial<Record<RateSeriesName, number[]>>, since = Number.NEGATIVE_INFINITY): void {
     this.clear()
     const first = Math.floor(start / 1000)
-    const count = Math.max(...CHART_SERIES.map((name) => values[name]?.length ?? 0))
-    for (let i = 0; i < count; i++) this.put(first + i, { aToB: values.aToB?.[i] ?? 0, bToA: values.bToA?.[i] ?? 0, lost: values.lost?.[i] ?? 0 })
+    const sinceSecond = Math.floor(since / 1000)
+    const count = Math.max(0, ...CHART_SERIES.map((name) => values[name]?.length ?? 0))
+    for (let i = 0; i < count; i++) {
+      if (first + i < sinceSecond) continue
+      this.put(first + i, { aToB: values.aToB?.[i] ?? 0, bToA: values.bToA?.[i] ?? 0, lost: values.lost?.[i] ?? 0 })
+    }
   }
 
   /** A batch's rates; returns whether the chart has a new point. */
@@ -32,7 +36,7 @@ export class RateHistory {
       for (const name of CHART_SERIES) this.values[name][this.values[name].length - 1] = rates[name]
       return false
     }
-    if (last !== undefined) for (let gap = last + 1; gap < second && gap > second - this.length; gap++) this.put(gap, { aToB: 0, bToA: 0, lost: 0 })
+    if (last !== undefined) for (let gap = Math.max(last + 1, second - this.length + 1); gap < second; gap++) this.put(gap, { aToB: 0, bToA: 0, lost: 0 })
     this.put(second, rates)
     return true
   }

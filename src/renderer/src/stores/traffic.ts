@@ -110,7 +110,7 @@ export const useTrafficStore = defineStore('traffic', () => {
     try {
       const history = await useBackend().request('traffic.rates', { sessionId: next.sessionId, seconds: RATE_HISTORY_SECONDS })
       if (session.value?.sessionId !== next.sessionId) return
-      rates.seed(history.start, history.values)
+      rates.seed(history.start, history.values, next.startedAt)
       ratesVersion.value++
     } catch {
       // The chart fills from the batches instead.
