@@ -32,16 +32,16 @@ describe('Devices view', () => {
   it('shows the navigation, marks the views still to come, and every one of them says what it will hold', async () => {
     await page.goto(url)
     const nav = page.getByRole('navigation', { name: 'Main' })
-    for (const label of ['Devices', 'Flash', 'Configure']) {
+    for (const label of ['Devices', 'Flash', 'Configure', 'Traffic']) {
       await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+ ports?)?$`) }).count()).resolves.toBe(1)
     }
-    for (const label of ['Monitor', 'ICE', 'Traffic', 'Lab']) {
+    for (const label of ['Monitor', 'ICE', 'Lab']) {
       await expect(nav.getByRole('link', { name: `${label} coming in a later version`, exact: true }).count()).resolves.toBe(1)
     }
-    await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(4)
-    await nav.getByRole('link', { name: 'Traffic' }).click()
+    await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(3)
+    await nav.getByRole('link', { name: /^Lab/ }).click()
     await page.getByTestId('planned-view').waitFor()
-    expect(await page.getByTestId('planned-view').innerText()).toMatch(/MQTT messages crossing/)
+    expect(await page.getByTestId('planned-view').innerText()).toMatch(/virtual ESP32 devices/)
     await nav.getByRole('link', { name: /Devices/ }).click()
     await page.getByRole('heading', { level: 1, name: 'Devices' }).waitFor()
   })

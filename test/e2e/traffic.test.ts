@@ -163,6 +163,16 @@ describe('Traffic view with two twins as a pair', () => {
     await expect(page.getByTestId('count-aToB-lost').innerText()).resolves.toBe('0')
     await expect(page.getByTestId('count-bToA-lost').innerText()).resolves.toBe('0')
 
+    // The oldest rows in the buffer came only as counts or left the page long ago: read back by id.
+    await page.getByTestId('traffic-scroll').focus()
+    await page.keyboard.press('Home')
+    await page.locator('[data-testid="traffic-row"][aria-rowindex="2"]').waitFor()
+    await page.getByTestId('traffic-follow').waitFor()
+    await page.getByText(/^reading message/).first().waitFor({ state: 'detached' })
+    const oldest = await page.locator('[data-testid="traffic-row"][aria-rowindex="2"]').getAttribute('data-topic')
+    await expect(page.getByTestId('detail-topic').innerText()).resolves.toBe(oldest)
+    await page.getByTestId('traffic-follow').click()
+
     await publishFromPanel('A', 'farm/north/temperature', '{"celsius": 22.1, "sensor": "north-1"}')
     await rows('farm/north/temperature').last().click()
     await page.getByTestId('detail-topic').getByText('farm/north/temperature').waitFor()
@@ -175,6 +185,8 @@ describe('Traffic view with two twins as a pair', () => {
         await page.screenshot({ path: screenshotPath(`traffic-${scheme}-${size.width}x${size.height}.png`) })
         await page.getByTestId('bridge-test').scrollIntoViewIfNeeded()
         await page.screenshot({ path: screenshotPath(`traffic-bridge-test-${scheme}-${size.width}x${size.height}.png`) })
+        await page.getByTestId('traffic-rate-chart').scrollIntoViewIfNeeded()
+        await page.screenshot({ path: screenshotPath(`traffic-rates-${scheme}-${size.width}x${size.height}.png`) })
       }
     }
     expect(cspErrors).toEqual([])
