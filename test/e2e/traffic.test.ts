@@ -193,4 +193,31 @@ describe('Traffic view with two twins as a pair', () => {
     const html = await page.content()
     for (const secret of ['workshop-e2e-pass', 'iot-e2e-pass']) expect(html).not.toContain(secret)
   })
+
+  it('labels every input and shows a focus outline on every control reached with Tab', async () => {
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await changeWhatToWatch()
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+      .filter((element) => element.labels.length === 0 && !element.getAttribute('aria-label') && !element.getAttribute('aria-labelledby'))
+      .map((element) => element.outerHTML.slice(0, 80))`)
+    expect(unlabelled).toEqual([])
+    await page.evaluate('window.scrollTo(0, 0)')
+    await page.locator('body').focus()
+    const seen = new Set<string>()
+    for (let step = 0; step < 80; step++) {
+      await page.keyboard.press('Tab')
+      const focus = (await page.evaluate(`(() => {
+        const element = document.activeElement
+        if (!element || element === document.body) return undefined
+        const style = getComputedStyle(element)
+        return { what: element.tagName + ' ' + (element.getAttribute('data-testid') || element.textContent || '').trim().slice(0, 30), style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
+      })()`)) as { what: string; style: string; width: number } | undefined
+      if (!focus) break
+      seen.add(focus.what)
+      expect(focus.style, focus.what).not.toBe('none')
+      expect(focus.width, focus.what).toBeGreaterThanOrEqual(2)
+    }
+    expect(seen.size).toBeGreaterThan(20)
+  })
 })
