@@ -12,6 +12,11 @@ import { TrafficRowCache } from '../data/traffic-rows'
 const READ_CHUNK = 200
 /** Reads in flight at once. */
 const MAX_READS = 2
+/**
+ * The page redraws the list and the counters at most this often: five times a second reads as
+ * live, and at thousands of messages a second nobody reads more; each redraw costs a layout.
+ */
+const REDRAW_INTERVAL_MS = 200
 
 /**
  * The Traffic view's session: the one door for traffic.batch and traffic.source. A batch comes
@@ -38,7 +43,9 @@ export const useTrafficStore = defineStore('traffic', () => {
   let focus: number | undefined
   let visible = { from: 0, to: 0 }
   let pendingBatch: TrafficBatch | undefined
+  /** The pending redraw: a timer until the interval has passed, then an animation frame. */
   let frame: number | undefined
+  let lastRedraw = 0
   const reading = new Set<number>()
   let started = false
 
@@ -62,20 +69,24 @@ export const useTrafficStore = defineStore('traffic', () => {
     void pickUp()
   }
 
-  /** Everything a batch changed, drawn once per frame whatever the batch rate. */
+  /** Everything the batches changed, drawn in one animation frame at most every REDRAW_INTERVAL_MS. */
   function scheduleFrame(): void {
     if (frame !== undefined) return
-    frame = requestAnimationFrame(() => {
-      frame = undefined
-      const batch = pendingBatch
-      pendingBatch = undefined
-      if (batch) {
-        counters.value = batch.counters
-        lastRates.value = batch.rates
-        paused.value = batch.paused
-      }
-      rowsVersion.value = rows.version
-    })
+    const wait = Math.max(0, lastRedraw + REDRAW_INTERVAL_MS - performance.now())
+    frame = wait > 0 ? window.setTimeout(() => (frame = requestAnimationFrame(redraw)), wait) : requestAnimationFrame(redraw)
+  }
+
+  function redraw(): void {
+    frame = undefined
+    lastRedraw = performance.now()
+    const batch = pendingBatch
+    pendingBatch = undefined
+    if (batch) {
+      counters.value = batch.counters
+      lastRates.value = batch.rates
+      paused.value = batch.paused
+    }
+    rowsVersion.value = rows.version
   }
 
   /** After a reload or a reconnect: the session the backend still runs, or the news that it ended. */
