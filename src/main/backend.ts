@@ -7,6 +7,7 @@ import { Disposable, toDisposable } from '../common/lifecycle'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
+import { DiagnosticsService } from './diagnostics'
 import { FlasherService } from './flasher'
 import { MonitorService } from './monitor'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
@@ -52,6 +53,8 @@ export class Backend extends Disposable {
   /** The serial consoles; they hand their ports to the flasher's jobs and take them back. */
   readonly monitor: MonitorService
   readonly signallingWatch: SignallingWatchService
+  /** ICE models and findings from every parsed console event, per device and per pair. */
+  readonly diagnostics: DiagnosticsService
 
   constructor(options: BackendOptions) {
     super()
@@ -95,6 +98,9 @@ export class Backend extends Disposable {
     this.register(this.monitor.onEvent((event) => this._onEvent.fire(event)))
     this.register(this.monitor.onNotice((message) => this._onEvent.fire({ name: 'app.log', payload: { level: 'warn', message, time: Date.now() } })))
     const monitor = this.monitor
+    this.diagnostics = this.register(new DiagnosticsService({ devices: this.devices }))
+    this.register(this.diagnostics.onDidChange((payload) => this._onEvent.fire({ name: 'ice.changed', payload })))
+    const diagnostics = this.diagnostics
     this.signallingWatch = new SignallingWatchService(config, secrets)
     this.register({ dispose: () => void this.signallingWatch.dispose() })
     this.register(this.signallingWatch.onEvent((event) => this._onEvent.fire(event)))
@@ -140,10 +146,14 @@ export class Backend extends Disposable {
         uiState.set(key, value)
         return {}
       },
-      'monitor.open': (input) => {
+      'monitor.open': async (input) => {
         // The device becomes known, as with a probe; the monitor normalises the link itself.
         this.devices.add(input.deviceId)
-        return monitor.open(input)
+        // Every event the session's parser finds feeds the device's ICE model and diagnosis.
+        const trace = diagnostics.traceMonitor(input.deviceId)
+        const opened = await monitor.open(input, { onEvent: (event) => trace.push(event) })
+        trace.attach(opened.sessionId)
+        return opened
       },
       'monitor.close': async ({ sessionId }) => {
         await monitor.close(sessionId)
@@ -164,6 +174,9 @@ export class Backend extends Disposable {
         return {}
       },
       'signalling.watches': () => watches.list(),
+      'ice.device': ({ deviceId }) => diagnostics.device(deviceId),
+      'ice.pair': ({ pairId }) => diagnostics.pair(pairId),
+      'diagnosis.list': (target) => diagnostics.findings(target),
     }
   }
 }

@@ -7,6 +7,7 @@ import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
+import { iceEvents, iceRequests } from './ice'
 import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
 import { signallingEvents, signallingRequests } from './signalling'
@@ -23,8 +24,9 @@ export const contract = {
     ...uiStateRequests,
     ...monitorRequests,
     ...signallingRequests,
+    ...iceRequests,
   },
-  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents, ...monitorEvents, ...signallingEvents },
+  events: { ...appEvents, ...portsEvents, ...devicesEvents, ...configEvents, ...flashEvents, ...historyEvents, ...uiStateEvents, ...monitorEvents, ...signallingEvents, ...iceEvents },
 } as const
 
 /**
@@ -63,6 +65,7 @@ export * from './config'
 export * from './devices'
 export * from './flash'
 export * from './history'
+export * from './ice'
 export * from './monitor'
 export * from './ports'
 export * from './signalling'
