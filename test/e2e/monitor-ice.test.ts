@@ -53,6 +53,20 @@ async function consoleShows(url: string, text: string, timeout = 30_000): Promis
   await expect.poll(async () => pane.getByTestId('console-matches').innerText(), { timeout }).toMatch(/^\d+ match/)
 }
 
+/**
+ * Where a console's newest line is: `below`, how far the end of its lines lies under the view's
+ * bottom edge (0 while it follows, more once scrolled up); `lastRowGap`, how far the last row drawn
+ * ends above that edge (0 when the newest line is on screen at the bottom).
+ */
+async function newestLine(log: Locator): Promise<{ below: number; lastRowGap: number }> {
+  return log.evaluate((view) => {
+    const bottom = view.getBoundingClientRect().top + view.clientTop + view.clientHeight
+    const end = (view.firstElementChild as HTMLElement).getBoundingClientRect().bottom
+    const last = [...view.querySelectorAll('.console-row')].filter((row) => row.textContent !== '').at(-1)
+    return { below: Math.round(end - bottom), lastRowGap: Math.round(bottom - (last?.getBoundingClientRect().bottom ?? Number.NEGATIVE_INFINITY)) }
+  })
+}
+
 async function download(name: string): Promise<Uint8Array> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()])
   return new Uint8Array(readFileSync(await file.path()))
@@ -101,6 +115,16 @@ describe('a pair of twins in the Monitor and ICE views', () => {
     }
     // What follows the newest line is on screen: the last rows are the firmware's, coloured by level.
     await expect(consolePane(twinA).locator('.console-row.level-I').count()).resolves.toBeGreaterThan(3)
+    const log = consolePane(twinA).getByTestId('console-log')
+    await expect.poll(() => newestLine(log)).toEqual({ below: 0, lastRowGap: 0 })
+    // Scrolling up pauses the console there; Follow brings the newest line back to the bottom.
+    await log.hover()
+    await page.mouse.wheel(0, -600)
+    await consolePane(twinA).getByTestId('console-follow').waitFor({ timeout: 5_000 })
+    await expect.poll(async () => (await newestLine(log)).below).toBeGreaterThan(300)
+    await consolePane(twinA).getByTestId('console-follow').click()
+    await consolePane(twinA).getByTestId('console-pause').waitFor({ timeout: 5_000 })
+    await expect.poll(() => newestLine(log)).toEqual({ below: 0, lastRowGap: 0 })
   })
 
   it('shows both devices connected in the ICE view, each one\'s candidates received by the other, the pairs and the selected one', async () => {
