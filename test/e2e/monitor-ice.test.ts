@@ -4,14 +4,15 @@
 // by side and shows their boot logs; the ICE view shows both devices connected, their candidates,
 // the pairs and the selected one. A twin whose STUN server does not answer gets the "no srflx"
 // diagnosis with what to do. Neither view needs more from the page's security policy than the
-// rest of the app (no inline style). Screenshots of both views, light and dark, at two sizes.
+// rest of the app (no inline style). Screenshots of both views, light and dark, at two sizes, none
+// with a password in it; `npm run screenshots` makes two of them the README's pictures.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configToNvsImage, defaultConfig } from '../../src/common/config'
 import { launchChromium } from '../support/browser'
-import { screenshotPath } from '../support/screenshots'
+import { checkScreenshotPath, screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
 import { freeUdpPort, startMosquitto, startStun, writeBridgeFlash } from './bridge-lab'
 import { go, probeInDevices, startTwin, startWeb } from './technician'
@@ -65,6 +66,19 @@ async function newestLine(log: Locator): Promise<{ below: number; lastRowGap: nu
     const last = [...view.querySelectorAll('.console-row')].filter((row) => row.textContent !== '').at(-1)
     return { below: Math.round(end - bottom), lastRowGap: Math.round(bottom - (last?.getBoundingClientRect().bottom ?? Number.NEGATIVE_INFINITY)) }
   })
+}
+
+/** A view as photographed: at its top, no pointer over a control. */
+async function showForPhoto(view: 'monitor' | 'ice'): Promise<void> {
+  await go(page, view)
+  await page.evaluate('window.scrollTo(0, 0)')
+  await page.mouse.move(0, 0)
+}
+
+/** Nothing in the page as shown, consoles included, holds one of the pair's passwords. */
+async function expectNoPassword(where: string): Promise<void> {
+  const html = await page.content()
+  for (const secret of ['live-secret-A1', 'live-secret-B2', 'live-secret-iot']) expect(html, where).not.toContain(secret)
 }
 
 async function download(name: string): Promise<Uint8Array> {
@@ -167,22 +181,27 @@ describe('a pair of twins in the Monitor and ICE views', () => {
   })
 
   it('photographs the Monitor and ICE views, light and dark, with no password in them', async () => {
+    // The README's pictures (monitor.png, ice.png): the pair at work, light, at full HD; the ICE view whole.
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize(SIZES[1])
+    for (const view of ['monitor', 'ice'] as const) {
+      await showForPhoto(view)
+      await page.screenshot({ path: screenshotPath(`${view}.png`), fullPage: view === 'ice' })
+      await expectNoPassword(view)
+    }
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       for (const size of SIZES) {
         await page.setViewportSize(size)
         for (const view of ['monitor', 'ice'] as const) {
-          await go(page, view)
-          await page.evaluate('window.scrollTo(0, 0)')
-          await page.mouse.move(0, 0)
-          await page.screenshot({ path: screenshotPath(`${view}-pair-${scheme}-${size.width}x${size.height}.png`) })
+          await showForPhoto(view)
+          await page.screenshot({ path: checkScreenshotPath(`${view}-pair-${scheme}-${size.width}x${size.height}.png`) })
+          await expectNoPassword(`${view} ${scheme} ${size.width}x${size.height}`)
         }
       }
     }
     await page.emulateMedia({ colorScheme: 'light' })
     await page.setViewportSize(SIZES[0])
-    const html = await page.content()
-    for (const secret of ['live-secret-A1', 'live-secret-B2', 'live-secret-iot']) expect(html).not.toContain(secret)
     expect(violations).toEqual([])
   })
 })
@@ -202,7 +221,7 @@ describe('a twin whose STUN server does not answer', () => {
     expect(await finding.getByTestId('finding-title').innerText()).toBe('No server-reflexive candidate: the STUN server 127.0.0.1 did not answer')
     expect(await finding.getByTestId('finding-action').innerText()).toMatch(/^Check that the network lets UDP out to the STUN server 127\.0\.0\.1 .*configure one the device can reach/)
     expect(await finding.innerText()).toMatch(/^warning/)
-    await page.screenshot({ path: screenshotPath('ice-no-srflx.png') })
+    await page.screenshot({ path: checkScreenshotPath('ice-no-srflx.png') })
     expect(violations).toEqual([])
   })
 })
