@@ -4,11 +4,12 @@
 //   frame interval  requestAnimationFrame deltas (60 Hz is 16.7 ms; longer ones are dropped frames)
 //   frame work      main-thread time per frame: from the frame's rAF callback to a task posted in
 //                   it, which runs after the frame's style, layout and paint (target p95 < 16 ms)
-//   heap            the renderer's JS heap (CDP Runtime.getHeapUsage, once a second): max and final
+//   heap            the renderer's JS heap (CDP Runtime.getHeapUsage, once a second): max, final and
+//                   the largest in each quarter of the run (bounded: the later quarters do not grow)
 // and, per device, the counts that must agree: lines received by the page + lines the page was told
 // it missed = lines the backend counted = lines in the spool (raw.bin cut by the monitor's rule).
 // Needs the built UI (npx electron-vite build), Chromium (PAIRKIT_CHROMIUM or /usr/bin/chromium).
-// PAIRKIT_BENCH_SECONDS shortens the run; PAIRKIT_BENCH_PROFILE=FILE writes the page's CPU profile
+// PAIRKIT_BENCH_SECONDS=N runs N seconds instead of 60 (a quick check); PAIRKIT_BENCH_PROFILE=FILE writes the page's CPU profile
 // of the run (open it in Chromium's DevTools) and prints the functions that took the most time.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -120,6 +121,10 @@ const ms = (value: number) => `${value.toFixed(1)} ms`
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
 export async function runLogsUiBench(): Promise<boolean> {
+  if (!Number.isFinite(SECONDS) || SECONDS < 4) {
+    console.error(`PAIRKIT_BENCH_SECONDS is "${process.env.PAIRKIT_BENCH_SECONDS}": give the run's length in seconds, 4 or more (60 when unset).`)
+    return false
+  }
   if (!existsSync(path.join(ROOT, 'out/renderer/index.html'))) {
     console.error('The UI is not built: run npx electron-vite build first.')
     return false
@@ -128,10 +133,12 @@ export async function runLogsUiBench(): Promise<boolean> {
   const env = { ...process.env, PAIRKIT_DATA_DIR: path.join(dir, 'data'), PAIRKIT_EXTRA_PORTS: '' }
   const browser = await launchChromium()
   try {
-    const web = urlOf(pairkit(['web', '--json'], env))
-    const twins = await Promise.all(([1, 2] as const).map((role) => urlOf(pairkit(['twin', '--chip', 'esp32', '--flash', writeFlash(path.join(dir, `twin${role}.bin`), role), '--listen', 'rfc2217://127.0.0.1:0', '--boot', 'app', '--no-wire-timing', '--faults', `flood=${FLOOD_BYTES_PER_SECOND}`, '--json'], env))))
+    const [web, ...twins] = await Promise.all([
+      urlOf(pairkit(['web', '--json'], env)),
+      ...([1, 2] as const).map((role) => urlOf(pairkit(['twin', '--chip', 'esp32', '--flash', writeFlash(path.join(dir, `twin${role}.bin`), role), '--listen', 'rfc2217://127.0.0.1:0', '--boot', 'app', '--no-wire-timing', '--faults', `flood=${FLOOD_BYTES_PER_SECOND}`, '--json'], env))),
+    ])
     const page = await browser.newPage({ viewport: VIEWPORT })
-    await page.goto(await web)
+    await page.goto(web)
 
     // Devices: both probed (the pair comes from their settings); each boots its app again after.
     for (const url of twins) {
@@ -185,15 +192,28 @@ export async function runLogsUiBench(): Promise<boolean> {
 
     // Both closed from the page; the final counts come with the closing status.
     for (const url of twins) await page.locator(`[data-testid="console-pane"][data-device="${url}"]`).getByTestId('console-close').click()
+    // The last batches may come after the closing status, and the page shows its counts at most
+    // four times a second: read them once they agree and held still for longer than that, or
+    // after 10 s as they are.
     const counts: { url: string; received: number; dropped: number; backend: number }[] = []
     for (const url of twins) {
       const pane = page.locator(`[data-testid="console-pane"][data-device="${url}"]`)
-      const deadline = Date.now() + 10_000
-      while ((await pane.getByTestId('console-status').innerText()) !== 'closed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-      await new Promise((resolve) => setTimeout(resolve, 500))
       const figures = pane.getByTestId('console-counts')
-      const read = async (name: string) => Number(await figures.getAttribute(name))
-      counts.push({ url, received: await read('data-received'), dropped: await read('data-dropped'), backend: await read('data-backend-lines') })
+      const read = async () => {
+        const [received, dropped, backend] = await Promise.all(['data-received', 'data-dropped', 'data-backend-lines'].map(async (name) => Number(await figures.getAttribute(name))))
+        return { url, received: received as number, dropped: dropped as number, backend: backend as number }
+      }
+      const deadline = Date.now() + 10_000
+      let latest = await read()
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 400))
+        const closed = (await pane.getByTestId('console-status').innerText()) === 'closed'
+        const now = await read()
+        const still = JSON.stringify(now) === JSON.stringify(latest)
+        latest = now
+        if ((closed && still && now.received + now.dropped === now.backend) || Date.now() > deadline) break
+      }
+      counts.push(latest)
     }
     heap.push(((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize)
     const spools = sessionFolders(path.join(dir, 'data', 'monitor')).map(spooledLines)
@@ -205,7 +225,9 @@ export async function runLogsUiBench(): Promise<boolean> {
     console.log(`  frames            ${frames.intervals.length} (${(frames.intervals.length / SECONDS).toFixed(1)}/s), ${late} longer than 20 ms`)
     console.log(`  frame interval    p50 ${ms(percentile(intervals, 50))}  p95 ${ms(percentile(intervals, 95))}  p99 ${ms(percentile(intervals, 99))}  max ${ms(intervals.at(-1) ?? Number.NaN)}`)
     console.log(`  frame work        p50 ${ms(percentile(work, 50))}  p95 ${ms(percentile(work, 95))}  p99 ${ms(percentile(work, 99))}  max ${ms(work.at(-1) ?? Number.NaN)}  (target p95 < ${TARGET_P95_MS} ms)`)
-    console.log(`  JS heap           max ${mib(Math.max(...heap))}, final ${mib(heap.at(-1) ?? 0)}`)
+    const quarter = Math.floor(heap.length / 4)
+    const quarters = [0, 1, 2, 3].map((index) => Math.max(...heap.slice(index * quarter, index === 3 ? heap.length : (index + 1) * quarter)))
+    console.log(`  JS heap           max ${mib(Math.max(...heap))}, final ${mib(heap.at(-1) ?? 0)}; largest per quarter of the run ${quarters.map(mib).join(', ')}`)
     console.log('  device                       page received + told missed = total | backend | spool lines (bytes)')
     let exact = true
     for (const { url, received, dropped, backend } of counts) {
@@ -218,7 +240,7 @@ export async function runLogsUiBench(): Promise<boolean> {
     console.log(JSON.stringify({
       bench: 'logs-ui', seconds: SECONDS, frames: frames.intervals.length, intervalP95Ms: Number(percentile(intervals, 95).toFixed(2)),
       workP50Ms: Number(percentile(work, 50).toFixed(2)), workP95Ms: Number(p95.toFixed(2)), workP99Ms: Number(percentile(work, 99).toFixed(2)),
-      heapMaxBytes: Math.max(...heap), heapFinalBytes: heap.at(-1), countsExact: exact, targetP95Ms: TARGET_P95_MS,
+      heapMaxBytes: Math.max(...heap), heapFinalBytes: heap.at(-1), heapQuarterMaxBytes: quarters, countsExact: exact, targetP95Ms: TARGET_P95_MS,
     }))
     return exact
   } finally {

@@ -1,6 +1,7 @@
 // npm run bench:logs [-- LINES_PER_RUN] [--parser | --ui] — not a test. First the log parser's
 // throughput on one core (one Node thread), then (bench/logs-ui.ts) the Monitor view in Chromium
-// with two twins printing 200 KB/s each; --parser or --ui runs one half only.
+// with two twins printing 200 KB/s each for 60 s (PAIRKIT_BENCH_SECONDS=N for N s); --parser or
+// --ui runs one half only.
 //
 // The parser half: A realistic console (bench/logs-corpus.ts, about 100 000 lines) is cut once
 // into chunks of 64–4096 bytes, as a serial port delivers them, and pushed through one LogParser
@@ -12,7 +13,8 @@ import { seededRandom } from '../src/common/seeded-random'
 import { buildLogCorpus } from './logs-corpus'
 import { runLogsUiBench } from './logs-ui'
 
-const halves = { parser: !process.argv.includes('--ui'), ui: !process.argv.includes('--parser') }
+const only = { parser: process.argv.includes('--parser'), ui: process.argv.includes('--ui') }
+const halves = { parser: only.parser || !only.ui, ui: only.ui || !only.parser }
 
 const TARGET_LINES_PER_SECOND = 500_000
 const RUNS = 5
