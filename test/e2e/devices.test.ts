@@ -40,7 +40,7 @@ describe('Devices view', () => {
     }
     await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(2)
     // Monitor and ICE are views of their own now, not the page of a view to come.
-    for (const [label, control] of [['Monitor', 'monitor-target'], ['ICE', 'ice-target']]) {
+    for (const [label, control] of [['Monitor', 'monitor-target'], ['ICE', 'ice-target']] as const) {
       await nav.getByRole('link', { name: label, exact: true }).click()
       await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor()
       await page.getByTestId(control).waitFor()

@@ -62,7 +62,7 @@ async function consoleShows(url: string, text: string, timeout = 30_000): Promis
 async function newestLine(log: Locator): Promise<{ below: number; lastRowGap: number }> {
   return log.evaluate((view) => {
     const bottom = view.getBoundingClientRect().top + view.clientTop + view.clientHeight
-    const end = (view.firstElementChild as HTMLElement).getBoundingClientRect().bottom
+    const end = view.firstElementChild?.getBoundingClientRect().bottom ?? Number.NaN
     const last = [...view.querySelectorAll('.console-row')].filter((row) => row.textContent !== '').at(-1)
     return { below: Math.round(end - bottom), lastRowGap: Math.round(bottom - (last?.getBoundingClientRect().bottom ?? Number.NEGATIVE_INFINITY)) }
   })
