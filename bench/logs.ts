@@ -1,5 +1,9 @@
-// npm run bench:logs [-- LINES_PER_RUN] — not a test: the log parser's throughput on one core
-// (one Node thread). A realistic console (bench/logs-corpus.ts, about 100 000 lines) is cut once
+// npm run bench:logs [-- LINES_PER_RUN] [--parser | --ui] — not a test. First the log parser's
+// throughput on one core (one Node thread), then (bench/logs-ui.ts) the Monitor view in Chromium
+// with two twins printing 200 KB/s each for 60 s (PAIRKIT_BENCH_SECONDS=N for N s); --parser or
+// --ui runs one half only.
+//
+// The parser half: A realistic console (bench/logs-corpus.ts, about 100 000 lines) is cut once
 // into chunks of 64–4096 bytes, as a serial port delivers them, and pushed through one LogParser
 // per run until LINES_PER_RUN lines (default 1 000 000) went through; 5 runs, 5 M lines in all.
 // Prints lines/s and MB/s per run and their median, and checks every run's event counts against
@@ -7,10 +11,14 @@
 import { LogParser } from '../src/common/logs'
 import { seededRandom } from '../src/common/seeded-random'
 import { buildLogCorpus } from './logs-corpus'
+import { runLogsUiBench } from './logs-ui'
+
+const only = { parser: process.argv.includes('--parser'), ui: process.argv.includes('--ui') }
+const halves = { parser: only.parser || !only.ui, ui: only.ui || !only.parser }
 
 const TARGET_LINES_PER_SECOND = 500_000
 const RUNS = 5
-const LINES_PER_RUN = Number(process.argv[2] ?? 1_000_000)
+const LINES_PER_RUN = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 1_000_000)
 const CORPUS_LINES = 100_000
 
 const corpus = buildLogCorpus(CORPUS_LINES)
@@ -53,22 +61,30 @@ function countsProblem(counts: Record<string, number>): string | undefined {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
-console.log(`corpus: ${corpus.lines} lines, ${(bytes.length / 1e6).toFixed(2)} MB, ${chunks.length} chunks of 64–4096 bytes; ${passes} passes per run, ${RUNS} runs`)
-// One untimed warm-up so the runs compare optimised code.
-run()
-const results: Run[] = []
-let failed = false
-for (let i = 0; i < RUNS; i++) {
-  const result = run()
-  results.push(result)
-  const problem = countsProblem(result.counts)
-  if (problem) failed = true
-  console.log(
-    `run ${i + 1}: ${result.lines} lines in ${result.seconds.toFixed(2)} s = ${Math.round(result.lines / result.seconds).toLocaleString('en')} lines/s, ${(result.bytes / 1e6 / result.seconds).toFixed(1)} MB/s; events ${problem ? `WRONG: ${problem}` : 'exact'}`,
-  )
+/** Runs the parser half; false when the event counts differ from the corpus's. */
+function runParserBench(): boolean {
+  console.log(`corpus: ${corpus.lines} lines, ${(bytes.length / 1e6).toFixed(2)} MB, ${chunks.length} chunks of 64–4096 bytes; ${passes} passes per run, ${RUNS} runs`)
+  // One untimed warm-up so the runs compare optimised code.
+  run()
+  const results: Run[] = []
+  let failed = false
+  for (let i = 0; i < RUNS; i++) {
+    const result = run()
+    results.push(result)
+    const problem = countsProblem(result.counts)
+    if (problem) failed = true
+    console.log(
+      `run ${i + 1}: ${result.lines} lines in ${result.seconds.toFixed(2)} s = ${Math.round(result.lines / result.seconds).toLocaleString('en')} lines/s, ${(result.bytes / 1e6 / result.seconds).toFixed(1)} MB/s; events ${problem ? `WRONG: ${problem}` : 'exact'}`,
+    )
+  }
+  const linesPerSecond = median(results.map((result) => result.lines / result.seconds))
+  const megabytesPerSecond = median(results.map((result) => result.bytes / 1e6 / result.seconds))
+  console.log(`median: ${Math.round(linesPerSecond).toLocaleString('en')} lines/s, ${megabytesPerSecond.toFixed(1)} MB/s (target ≥ ${TARGET_LINES_PER_SECOND.toLocaleString('en')} lines/s)`)
+  console.log(JSON.stringify({ bench: 'logs', linesPerSecond: Math.round(linesPerSecond), megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)), target: TARGET_LINES_PER_SECOND, eventsExact: !failed }))
+  return !failed
 }
-const linesPerSecond = median(results.map((result) => result.lines / result.seconds))
-const megabytesPerSecond = median(results.map((result) => result.bytes / 1e6 / result.seconds))
-console.log(`median: ${Math.round(linesPerSecond).toLocaleString('en')} lines/s, ${megabytesPerSecond.toFixed(1)} MB/s (target ≥ ${TARGET_LINES_PER_SECOND.toLocaleString('en')} lines/s)`)
-console.log(JSON.stringify({ bench: 'logs', linesPerSecond: Math.round(linesPerSecond), megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)), target: TARGET_LINES_PER_SECOND, eventsExact: !failed }))
-if (failed) process.exitCode = 1
+
+let ok = true
+if (halves.parser) ok = runParserBench() && ok
+if (halves.ui) ok = (await runLogsUiBench()) && ok
+if (!ok) process.exitCode = 1

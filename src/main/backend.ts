@@ -8,6 +8,7 @@ import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
+import { DiagnosticsService } from './diagnostics'
 import { FlasherService } from './flasher'
 import { MonitorService } from './monitor'
 import { monitorConsoleEvents } from './monitor/console-events'
@@ -60,6 +61,8 @@ export class Backend extends Disposable {
   readonly monitor: MonitorService
   readonly signallingWatch: SignallingWatchService
   readonly traffic: TrafficService
+  /** ICE models and findings from every parsed console event, per device and per pair. */
+  readonly diagnostics: DiagnosticsService
 
   constructor(options: BackendOptions) {
     super()
@@ -103,6 +106,9 @@ export class Backend extends Disposable {
     this.register(this.monitor.onEvent((event) => this._onEvent.fire(event)))
     this.register(this.monitor.onNotice((message) => this._onEvent.fire({ name: 'app.log', payload: { level: 'warn', message, time: Date.now() } })))
     const monitor = this.monitor
+    this.diagnostics = this.register(new DiagnosticsService({ devices: this.devices }))
+    this.register(this.diagnostics.onDidChange((payload) => this._onEvent.fire({ name: 'ice.changed', payload })))
+    const diagnostics = this.diagnostics
     this.signallingWatch = new SignallingWatchService(config, secrets)
     this.register({ dispose: () => void this.signallingWatch.dispose() })
     this.register(this.signallingWatch.onEvent((event) => this._onEvent.fire(event)))
@@ -157,10 +163,14 @@ export class Backend extends Disposable {
         uiState.set(key, value)
         return {}
       },
-      'monitor.open': (input) => {
+      'monitor.open': async (input) => {
         // The device becomes known, as with a probe; the monitor normalises the link itself.
         this.devices.add(input.deviceId)
-        return monitor.open(input)
+        // Every event the session's parser finds feeds the device's ICE model and diagnosis.
+        const trace = diagnostics.traceMonitor(input.deviceId)
+        const opened = await monitor.open(input, { onEvent: (event) => trace.push(event) })
+        trace.attach(opened.sessionId)
+        return opened
       },
       'monitor.close': async ({ sessionId }) => {
         await monitor.close(sessionId)
@@ -211,6 +221,9 @@ export class Backend extends Disposable {
         return {}
       },
       'bridgeTest.jobs': () => bridgeTests.list(),
+      'ice.device': ({ deviceId }) => diagnostics.device(deviceId),
+      'ice.pair': ({ pairId }) => diagnostics.pair(pairId),
+      'diagnosis.list': (target) => diagnostics.findings(target),
     }
   }
 }

@@ -32,13 +32,18 @@ describe('Devices view', () => {
   it('shows the navigation, marks the views still to come, and every one of them says what it will hold', async () => {
     await page.goto(url)
     const nav = page.getByRole('navigation', { name: 'Main' })
-    for (const label of ['Devices', 'Flash', 'Configure', 'Traffic']) {
+    for (const label of ['Devices', 'Flash', 'Configure', 'Monitor', 'ICE', 'Traffic']) {
       await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+ ports?)?$`) }).count()).resolves.toBe(1)
     }
-    for (const label of ['Monitor', 'ICE', 'Lab']) {
-      await expect(nav.getByRole('link', { name: `${label} coming in a later version`, exact: true }).count()).resolves.toBe(1)
+    await expect(nav.getByRole('link', { name: 'Lab coming in a later version', exact: true }).count()).resolves.toBe(1)
+    await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(1)
+    // Monitor, ICE and Traffic are views of their own now, not the page of a view to come.
+    for (const [label, control] of [['Monitor', 'monitor-target'], ['ICE', 'ice-target']] as const) {
+      await nav.getByRole('link', { name: label, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor()
+      await page.getByTestId(control).waitFor()
+      await expect(page.getByTestId('planned-view').count()).resolves.toBe(0)
     }
-    await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(3)
     await nav.getByRole('link', { name: /^Lab/ }).click()
     await page.getByTestId('planned-view').waitFor()
     expect(await page.getByTestId('planned-view').innerText()).toMatch(/virtual ESP32 devices/)

@@ -6,7 +6,15 @@ import path from 'node:path'
 import { REPO_ROOT } from './processes'
 
 export function screenshotPath(file: string): string {
-  const folder = process.env.PAIRKIT_SCREENSHOTS === 'docs' ? path.join(REPO_ROOT, 'docs/images') : path.join(REPO_ROOT, 'test-results/screenshots')
-  mkdirSync(folder, { recursive: true })
-  return path.join(folder, file)
+  return pathIn(process.env.PAIRKIT_SCREENSHOTS === 'docs' ? 'docs/images' : 'test-results/screenshots', file)
+}
+
+/** A picture only for looking at after a run, which the README does not show: always test-results/. */
+export function checkScreenshotPath(file: string): string {
+  return pathIn('test-results/screenshots', file)
+}
+
+function pathIn(folder: string, file: string): string {
+  mkdirSync(path.join(REPO_ROOT, folder), { recursive: true })
+  return path.join(REPO_ROOT, folder, file)
 }

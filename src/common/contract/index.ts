@@ -7,6 +7,7 @@ import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
+import { iceEvents, iceRequests } from './ice'
 import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
 import { signallingEvents, signallingRequests } from './signalling'
@@ -25,6 +26,7 @@ export const contract = {
     ...monitorRequests,
     ...signallingRequests,
     ...trafficRequests,
+    ...iceRequests,
   },
   events: {
     ...appEvents,
@@ -37,6 +39,7 @@ export const contract = {
     ...monitorEvents,
     ...signallingEvents,
     ...trafficEvents,
+    ...iceEvents,
   },
 } as const
 
@@ -76,6 +79,7 @@ export * from './config'
 export * from './devices'
 export * from './flash'
 export * from './history'
+export * from './ice'
 export * from './monitor'
 export * from './ports'
 export * from './signalling'

@@ -219,7 +219,8 @@ function candidateOf(event: LogEventOf<'candidate'>): ModelCandidate {
 
 /** The same candidate logged twice (the JSON and a DEBUG line, or a pair) is kept once; a fuller entry wins. */
 function addCandidate(table: Map<string, ModelCandidate>, candidate: ModelCandidate): void {
-  const key = `${candidate.address}|${candidate.port}|${candidate.component}`
+  // The type is part of the key: a srflx candidate at its host's own address (no NAT) is announced as well.
+  const key = `${candidate.address}|${candidate.port}|${candidate.component}|${candidate.type}`
   const existing = table.get(key)
   if (!existing || (existing.inferred && !candidate.inferred) || (existing.priority === null && candidate.priority !== null)) table.set(key, candidate)
 }

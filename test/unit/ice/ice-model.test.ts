@@ -66,6 +66,18 @@ describe('IceModel from a device log', () => {
     expect(session?.pairs.some((pair) => pair.selected)).toBe(false)
   })
 
+  it('keeps a srflx candidate that has its host candidate\'s address (no NAT in between): the device announced both', () => {
+    const host = 'a=candidate:1 1 UDP 2122317823 127.0.0.1 55679 typ host'
+    const srflx = 'a=candidate:2 1 UDP 1686109951 127.0.0.1 55679 typ srflx raddr 0.0.0.0 rport 0'
+    const session = model(consoleText(juiceRound({ ufrag: 'Aaaa', remoteUfrag: 'Bbbb', local: [host, srflx], remote: [HOST_B], outcome: 'connected' }))).sessions[0]
+    expect(session?.local.map((c) => [c.type, c.address, c.port])).toEqual([
+      ['host', '127.0.0.1', 55679],
+      ['srflx', '127.0.0.1', 55679],
+    ])
+    // Paired from its base, the srflx candidate adds no pair of its own.
+    expect(session?.pairs.map((pair) => [pair.local.type, pair.remote.address])).toEqual([['host', '10.0.0.7']])
+  })
+
   it('starts a session per boot, merges an announced reboot with the ROM line that follows it, and bounds what it keeps', () => {
     const lines = [
       ...romReset('power-on'),

@@ -7,8 +7,8 @@ export const VIEWS = [
   { id: 'devices', label: 'Devices', coming: false },
   { id: 'flash', label: 'Flash', coming: false },
   { id: 'configure', label: 'Configure', coming: false },
-  { id: 'monitor', label: 'Monitor', coming: true },
-  { id: 'ice', label: 'ICE', coming: true },
+  { id: 'monitor', label: 'Monitor', coming: false },
+  { id: 'ice', label: 'ICE', coming: false },
   { id: 'traffic', label: 'Traffic', coming: false },
   { id: 'lab', label: 'Lab', coming: true },
 ] as const
