@@ -1,6 +1,5 @@
 // Flash operations on a connected Session: write a region (compressed or not) with
 // per-block retries, MD5 verify (and where it differs), erase, read back, leave the loader.
-import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { deflate } from 'node:zlib'
 import { PairKitError } from '../../common/errors'
@@ -12,6 +11,7 @@ import { hex, hexBytes } from '../../common/hex'
 import { wireTimeMs } from '../serial/link'
 import { DEFAULT_TIMEOUT_MS } from './loader'
 import { CommandFailedError } from './loader-errors'
+import { md5Hex } from './block-compare'
 import { hardReset } from './reset'
 import type { Session } from './session'
 
@@ -34,9 +34,23 @@ export async function compressImage(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
-export function md5Hex(data: Uint8Array): string {
-  return createHash('md5').update(data).digest('hex')
+const shared = new WeakMap<Uint8Array, Promise<Uint8Array>>()
+
+/**
+ * compressImage(make()) once per `key` (the bytes a part came with): jobs that write one bundle
+ * to several devices at once share the work. `make` must depend on `key` alone.
+ */
+export function compressShared(key: Uint8Array, make: () => Uint8Array): Promise<Uint8Array> {
+  let compressing = shared.get(key)
+  if (!compressing) {
+    compressing = compressImage(make())
+    compressing.catch(() => shared.delete(key))
+    shared.set(key, compressing)
+  }
+  return compressing
 }
+
+export { md5Hex } from './block-compare'
 
 /** Where the bytes of the block on the wire are: for progress between acknowledgements. */
 export interface WireState {
