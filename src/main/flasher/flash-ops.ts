@@ -208,10 +208,10 @@ export async function readFlash(session: Session, offset: number, size: number, 
 
 export type AfterMode = 'hard-reset' | 'watchdog-reset' | 'no-reset' | 'bootloader'
 
-/** Leaves the loader: tell the stub the flash writes are done, then reset as asked. */
-export async function finish(session: Session, after: AfterMode, compressedUsed: boolean): Promise<string> {
+/** Leaves the loader: tell the stub the flash writes are done (when there were any), then reset as asked. */
+export async function finish(session: Session, after: AfterMode, compressedUsed: boolean, wrote = true): Promise<string> {
   const loader = session.loader
-  if (session.isStub) {
+  if (session.isStub && wrote) {
     // esptool: an empty FLASH_BEGIN then *_END(reboot=false) so the stub flushes its last write.
     try {
       await loader.checkCommand(OPCODES.FLASH_BEGIN, packWords(0, 0, session.flashWriteSize, 0))

@@ -49,7 +49,7 @@ const SWITCH_AFTER_STUB: ReadonlySet<string> = new Set(['esp32', 'esp32s2', 'esp
  * wanted) and the flash. The rate moves up before the stub's upload where the chip allows it, so
  * the stub crosses at the fast rate too.
  */
-export async function connect(url: string, options: ConnectOptions, reporter: JobReporter, wantStub: boolean): Promise<Session> {
+export async function connect(url: string, options: ConnectOptions, reporter: JobReporter, wantStub: boolean | 'when-writing'): Promise<Session> {
   const sessionOptions: SessionOptions = {
     ...(options.reset === false ? { reset: false } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -61,11 +61,14 @@ export async function connect(url: string, options: ConnectOptions, reporter: Jo
   try {
     const plan = planBaud(session.link.info, options.baud)
     const switching = !plan.native && plan.baud !== ROM_BAUD
-    const stub = wantStub && options.stub !== false
+    const stub = wantStub !== false && options.stub !== false
     const early = switching && (!stub || !SWITCH_AFTER_STUB.has(session.chipName))
     // CHANGE_BAUDRATE goes to the ROM (old rate 0) or to the stub; both answer, then switch.
     if (early) await session.switchBaud(plan.baud)
-    if (stub) await session.runStub()
+    // The ROM hashes flash too: a job that may find nothing to write uploads the stub only
+    // once it has something to write (where the stub keeps the switched rate).
+    if (stub && wantStub === 'when-writing' && early) session.stubWhenWriting = true
+    else if (stub) await session.runStub()
     if (switching && !early) await session.switchBaud(plan.baud)
     await session.attachFlash()
   } catch (error) {
@@ -201,7 +204,7 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
       precompressed.set(region, compressing)
     }
   }
-  const session = await connect(url, options, reporter, true)
+  const session = await connect(url, options, reporter, 'when-writing')
   try {
     const connected = performance.now()
     const planned = checkPlan(regions, { chip: session.chipName, flashSize: session.flashSize }, options.bundleChip)
@@ -209,7 +212,7 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
     const written = await writeVerified(session, planned, { compress: useCompression, precompressed, ...(options.full ? { full: true } : {}) }, reporter)
     const finishing = performance.now()
     reporter.deviceState = 'the firmware is written and verified; the device is still in its bootloader'
-    reporter.deviceState = await finish(session, options.after ?? 'hard-reset', useCompression)
+    reporter.deviceState = await finish(session, options.after ?? 'hard-reset', useCompression, written.wireBytes > 0)
     const ended = performance.now()
     const seconds = (ended - started) / 1000
     return {
@@ -324,6 +327,8 @@ export async function writeVerified(session: Session, planned: readonly PlannedR
       }
     }
     const writeRuns = async (runs: readonly Run[]): Promise<number> => {
+      if (runs.length === 0) return 0
+      await session.ensureStub()
       reporter.deviceState = `the flash at ${hex(region.offset)} (${region.name}) is partly written: flash again before using the device; it stays in its bootloader`
       const runBytes = runs.reduce((sum, run) => sum + run.end - run.start, 0)
       let runsDone = 0

@@ -64,6 +64,8 @@ export class Session {
   flashSize = 0
   baud = ROM_BAUD
   resetKind: ResetKind = 'none'
+  /** The stub is uploaded by ensureStub(), before the first write (connect found it not needed yet). */
+  stubWhenWriting = false
   private attached = false
 
   private constructor(
@@ -220,6 +222,16 @@ export class Session {
     }
     this.loader.isStub = true
     return true
+  }
+
+  /** Uploads the stub now if it was put off until something is written, and attaches the flash again for it. */
+  async ensureStub(): Promise<void> {
+    if (!this.stubWhenWriting) return
+    this.stubWhenWriting = false
+    const wasAttached = this.attached
+    if (!(await this.runStub())) return
+    this.attached = false
+    if (wasAttached) await this.attachFlash()
   }
 
   /**
