@@ -4,7 +4,7 @@
 // Each MD5 costs a round trip and the chip's time to read and hash the range (a few MB/s), so
 // the search reads the region about once: first every 128 KiB block, then, inside a block that
 // differs, halves by bisection (a half that matches means the other half differs, without asking).
-// One sector changed in 1 MiB costs 8 + 5 requests and reads 1.12 MiB. When most blocks differ
+// One sector changed in 1 MiB costs 8 + 5 to 10 requests and reads about 1.2 MiB. When most blocks differ
 // (a new build whose code moved) the search stops there: refining would only add requests.
 import { createHash } from 'node:crypto'
 

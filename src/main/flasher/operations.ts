@@ -315,7 +315,15 @@ export async function writeVerified(session: Session, planned: readonly PlannedR
   for (const region of planned) {
     const expected = sectorPad(region.bytes)
     const expectedMd5 = md5Hex(expected)
-    const deviceMd5 = (start: number, size: number) => flashMd5(session, region.offset + start, size)
+    const deviceMd5 = async (start: number, size: number) => {
+      try {
+        return await flashMd5(session, region.offset + start, size)
+      } catch (error) {
+        // One lost answer on a noisy line costs a timeout, not the job.
+        if (!(error instanceof PairKitError) || error.code !== 'TIMEOUT') throw error
+        return flashMd5(session, region.offset + start, size)
+      }
+    }
     const compare = async (full: boolean): Promise<Comparison> => {
       if (full) return { runs: [{ start: 0, end: expected.length }], sectors: expected.length / SECTOR, differing: expected.length / SECTOR, requests: 0 }
       reporter.stage(`comparing ${region.name} with the device`)
