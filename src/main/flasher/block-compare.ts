@@ -4,14 +4,19 @@
 // Each MD5 costs a round trip and the chip's time to read and hash the range (a few MB/s), so
 // the search reads the region about once: first every 128 KiB block, then, inside a block that
 // differs, halves by bisection (a half that matches means the other half differs, without asking).
-// One sector changed in 1 MiB costs 8 + 5 to 10 requests and reads about 1.2 MiB. When most blocks differ
-// (a new build whose code moved) the search stops there: refining would only add requests.
+// One sector changed in 1 MiB costs 8 + 5 to 10 requests and reads about 1.2 MiB. Where much is new
+// the search stops early, as refining would only add requests: at the first level when most
+// blocks of a large region differ (a new build whose code moved), and at 64 KiB or less when both
+// halves of a range differ.
 import { createHash } from 'node:crypto'
 
 export const SECTOR = 0x1000
 export const COARSE_BLOCK = 0x20000
-/** Refine differing blocks into sectors only while at most this share of them differ. */
-const REFINE_BELOW = 0.5
+/** In a region of at least this many blocks, refine only while at most REFINE_SHARE of them differ. */
+const JUDGE_FROM_BLOCKS = 4
+const REFINE_SHARE = 0.5
+/** A range this size or smaller whose both halves differ is written whole: it is mostly new. */
+const WHOLE_AT = 0x10000
 
 /** A byte range [start, end) inside the region, on sector boundaries. */
 export interface Run {
@@ -59,7 +64,8 @@ export async function compareWithDevice(expected: Uint8Array, deviceMd5: DeviceM
   for (const block of blocks) if (!(await same(block.start, block.end))) differingBlocks.push(block)
 
   let found: Run[] = differingBlocks
-  if (differingBlocks.length > 0 && differingBlocks.length <= blocks.length * REFINE_BELOW) {
+  const mostlyNew = blocks.length >= JUDGE_FROM_BLOCKS && differingBlocks.length > blocks.length * REFINE_SHARE
+  if (differingBlocks.length > 0 && !mostlyNew) {
     found = []
     for (const block of differingBlocks) found.push(...(await bisect(block, same)))
   }
@@ -68,7 +74,7 @@ export async function compareWithDevice(expected: Uint8Array, deviceMd5: DeviceM
   return { runs, sectors: expected.length / SECTOR, differing, requests }
 }
 
-/** The differing sectors of a range known to differ. */
+/** The differing sectors of a range known to differ (the whole range once both its halves differ at WHOLE_AT or below). */
 async function bisect(range: Run, same: (start: number, end: number) => Promise<boolean>): Promise<Run[]> {
   const sectors = (range.end - range.start) / SECTOR
   if (sectors <= 1) return [range]
@@ -76,9 +82,9 @@ async function bisect(range: Run, same: (start: number, end: number) => Promise<
   const left = { start: range.start, end: mid }
   const right = { start: mid, end: range.end }
   if (await same(left.start, left.end)) return bisect(right, same)
-  const leftRuns = await bisect(left, same)
-  const rightRuns = (await same(right.start, right.end)) ? [] : await bisect(right, same)
-  return [...leftRuns, ...rightRuns]
+  if (await same(right.start, right.end)) return bisect(left, same)
+  if (range.end - range.start <= WHOLE_AT) return [range]
+  return [...(await bisect(left, same)), ...(await bisect(right, same))]
 }
 
 function merge(runs: readonly Run[]): Run[] {

@@ -56,6 +56,33 @@ describe('pairkit flasher commands', () => {
     expect(twin.device.flash.read(0x20000, 0xa000).every((byte) => byte === 0xff)).toBe(true)
   })
 
+  it('flash again writes only what changed, one line per region; --full writes everything', async () => {
+    const image = appLikeImage(64 * 1024, 0.55, 12)
+    const file = path.join(dir, 'part.bin')
+    writeFileSync(file, image)
+    const args = ['flash', '--port', twin.url, '--no-reset', '--raw', '0x30000', `0x30000=${file}`]
+    const first = await run(args)
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/^part\.bin 0x30000: 16 of 16 blocks written \(\d+ bytes on the wire\), verified by MD5 [0-9a-f]{32}$/m)
+
+    const again = await run([...args, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(lastJson(again.stdout)).toMatchObject({ type: 'flashed', full: false, regions: [{ offset: 0x30000, blocks: 16, written: 0, verified: true }] })
+
+    image[5 * 4096 + 7] ^= 0xff
+    writeFileSync(file, image)
+    const changed = await run(args)
+    expect(changed.code, changed.stderr).toBe(0)
+    expect(changed.stdout).toMatch(/^part\.bin 0x30000: 1 of 16 blocks written, 15 unchanged \(\d+ bytes on the wire\), verified by MD5/m)
+    expect(twin.device.flash.read(0x30000, image.length)).toEqual(image)
+
+    const full = await run([...args, '--full', '--json'])
+    expect(full.code, full.stderr).toBe(0)
+    expect(lastJson(full.stdout)).toMatchObject({ full: true, regions: [{ blocks: 16, written: 16 }] })
+    const unchanged = await run(args)
+    expect(unchanged.stdout).toMatch(/^part\.bin 0x30000: unchanged \(16 blocks compared\), verified by MD5/m)
+  })
+
   it('a dead port gives the technician something to do', async () => {
     const { code, stderr } = await run(['probe', '--port', 'rfc2217://127.0.0.1:1'])
     expect(code).toBe(1)

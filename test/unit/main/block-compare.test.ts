@@ -57,6 +57,16 @@ describe('comparing a region with the device block by block', () => {
     expect(result.requests).toBe(8)
   })
 
+  it('refines a small region too, and writes a mostly new one whole after two requests', async () => {
+    const small = image.slice(0, 16 * SECTOR)
+    const held = small.slice()
+    held[9 * SECTOR] ^= 0x80
+    expect((await compareWithDevice(small, device(held).md5)).runs).toEqual([{ start: 9 * SECTOR, end: 10 * SECTOR }])
+    const fresh = Uint8Array.from({ length: small.length }, () => Math.floor(random() * 256))
+    const result = await compareWithDevice(small, device(fresh).md5)
+    expect(result).toMatchObject({ runs: [{ start: 0, end: small.length }], requests: 3 })
+  })
+
   it('never misses a differing sector (random edits, seeded)', async () => {
     for (let trial = 0; trial < 60; trial++) {
       const size = SECTOR * (1 + Math.floor(random() * 300))
