@@ -69,7 +69,7 @@ describe('pairkit flasher commands', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(lastJson(again.stdout)).toMatchObject({ type: 'flashed', full: false, regions: [{ offset: 0x30000, blocks: 16, written: 0, verified: true }] })
 
-    image[5 * 4096 + 7] ^= 0xff
+    image[5 * 4096 + 7] = (image[5 * 4096 + 7] ?? 0) ^ 0xff
     writeFileSync(file, image)
     const changed = await run(args)
     expect(changed.code, changed.stderr).toBe(0)
