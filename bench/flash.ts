@@ -1,4 +1,4 @@
-// npm run bench:flash [-- ROUNDS] — not a test: PairKit's `pairkit flash` against esptool-js
+// npm run bench:flash [-- ROUNDS] [--quick] — not a test: PairKit's `pairkit flash` against esptool-js
 // 0.7.0 (and esptool.py when one is on the PATH), each in its own process, into wire-timed
 // twins (esp32c3 over rfc2217://) in this process. Whole-process wall time and CPU time (user +
 // system of the child, from /proc) are compared within one run:
@@ -7,7 +7,9 @@
 //   (c) an app that differs from the device's by one 4 KiB block (target ≤ 0.3 of a full write)
 //   (d) 4 devices in parallel against 1 (target ≤ 1.1×)
 // Clients take turns in alternating order each round; medians are printed. PairKit's own
-// breakdown (connect, compare, write, verify, finish) comes from its --json result.
+// breakdown (connect, stub upload, compare, erase, blocks on the wire, waiting for acknowledgements,
+// verify, finish) comes from its --json result. --quick writes a 128 KiB app instead, to check the
+// output in well under a minute; its figures are not the benchmark's.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -18,14 +20,18 @@ import { startTwin, type Twin } from '../src/twin/index'
 import { appLikeImage } from './app-like-image'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const ROUNDS = Number(process.argv[2] ?? 1)
+const args = process.argv.slice(2)
+const QUICK = args.includes('--quick')
+const ROUNDS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1)
 const OFFSET = 0x10000
-const APP = appLikeImage(1 << 20, 0.55, 1)
+const APP_SIZE = QUICK ? 128 * 1024 : 1 << 20
+const APP = appLikeImage(APP_SIZE, 0.55, 1)
 /** What the device held before a full write: another build of the same size. */
-const OLD_APP = appLikeImage(1 << 20, 0.55, 2)
+const OLD_APP = appLikeImage(APP_SIZE, 0.55, 2)
 /** The device's app when the bundle differs from it by one 4 KiB block. */
 const ONE_BLOCK_OFF = APP.slice()
-for (let i = 0; i < 0x1000; i++) ONE_BLOCK_OFF[37 * 0x1000 + i] = (ONE_BLOCK_OFF[37 * 0x1000 + i] ?? 0) ^ 0x5a
+const CHANGED_BLOCK = Math.min(37, APP_SIZE / 0x1000 / 2)
+for (let i = 0; i < 0x1000; i++) ONE_BLOCK_OFF[CHANGED_BLOCK * 0x1000 + i] = (ONE_BLOCK_OFF[CHANGED_BLOCK * 0x1000 + i] ?? 0) ^ 0x5a
 
 interface Timed {
   seconds: number
@@ -159,7 +165,7 @@ async function parallel(count: number): Promise<void> {
 await prepare()
 const esptoolPyCommand = findEsptoolPy()
 const clients: Client[] = ['pairkit', 'esptool-js', ...(esptoolPyCommand ? (['esptool.py'] as const) : [])]
-console.log(`1 MiB app-like image (~55 % compressible) at 0x10000, twins esp32c3 over rfc2217 with wire timing; ${ROUNDS} round(s), clients in alternating order`)
+console.log(`${QUICK ? '128 KiB (--quick: checks the output, not the benchmark)' : '1 MiB'} app-like image (~55 % compressible) at 0x10000, twins esp32c3 over rfc2217 with wire timing; ${ROUNDS} round(s), clients in alternating order`)
 if (!esptoolPyCommand) console.log('esptool.py not installed: skipped')
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -207,13 +213,16 @@ console.log(`(c) one block / PairKit's full write: ${show(ratio(med('c/pairkit')
 console.log(`(d) 4 devices in parallel: ${fmt(med('d4/pairkit'))} against 1: ${fmt(med('d1/pairkit'))} → ${show(ratio(med('d4/pairkit'), med('d1/pairkit')), '≤ 1.1×')}`)
 
 console.log('')
-console.log('PairKit, where the time goes (medians; seconds):')
+console.log('PairKit, where the time goes (medians; seconds): connect (reset, sync, baud) + stub upload + compare (MD5s) + erase (FLASH_BEGIN) + blocks on the wire + waiting for acks + verify + finish, + other (planning, compression not ready)')
 for (const [key, label] of [...rows, ['d4', '(d) one of 4 in parallel'] as [string, string]]) {
   const results = (samples.get(`${key}/pairkit`) ?? []).flatMap((t) => (t.result ? [t.result] : []))
   if (!results.length) continue
-  const phase = (name: keyof FlashResult['phases']) => median(results.map((r) => r.phases[name])).toFixed(2)
+  const names = ['connect', 'stub', 'compare', 'erase', 'blocks', 'acks', 'verify', 'finish'] as const
+  const phase = (name: keyof FlashResult['phases']) => median(results.map((r) => r.phases[name]))
+  const job = median(results.map((r) => r.seconds))
+  const other = job - names.reduce((sum, name) => sum + phase(name), 0)
   const region = results[0]?.regions[0]
   console.log(
-    `${label.padEnd(30)} process ${fmt(med(`${key}/pairkit`))}: job ${median(results.map((r) => r.seconds)).toFixed(2)} = connect ${phase('connect')} + compare ${phase('compare')} + write ${phase('write')} + verify ${phase('verify')} + finish ${phase('finish')}; ${region ? `${region.written} of ${region.blocks} blocks, ${region.wireBytes} B on the wire at ${results[0]?.baud} baud` : ''}`,
+    `${label.padEnd(30)} process ${fmt(med(`${key}/pairkit`))}: job ${job.toFixed(2)} = ${names.map((name) => `${name} ${phase(name).toFixed(2)}`).join(' + ')} + other ${other.toFixed(2)}; ${region ? `${region.written} of ${region.blocks} blocks, ${region.wireBytes} B on the wire at ${results[0]?.baud} baud` : ''}`,
   )
 }

@@ -61,14 +61,20 @@ export interface WrittenRegion extends RegionRef {
   written: number
 }
 
-/** Seconds a flash job spent in each of its parts. */
+/** Seconds a flash job spent in each of its parts; they add up to the job's time but for planning and waits on compression. */
 export interface FlashPhases {
-  /** Reset, sync, identify, baud switch, stub upload, flash attach. */
+  /** Reset, sync, identify, baud switch, flash attach. */
   connect: number
+  /** Uploading and starting the flasher stub (0 when the ROM did everything, nothing being written). */
+  stub: number
   /** MD5s of the device's blocks before writing. */
   compare: number
-  /** From the first FLASH_*_BEGIN to the last block's acknowledgement, over all regions. */
-  write: number
+  /** FLASH_*_BEGIN round trips: the ROM erases the whole range there; the stub erases as blocks arrive (in `acks`). */
+  erase: number
+  /** The written blocks' frames at the link's rate: what no protocol can save. */
+  blocks: number
+  /** Waiting for each block's acknowledgement beyond its wire time: round trip, inflating, erasing and writing on the chip, resends. */
+  acks: number
   /** MD5 of every written region afterwards. */
   verify: number
   /** Ending the write and resetting into the app. */

@@ -73,7 +73,14 @@ export interface RegionWriteStats {
   wireBytes: number
   /** From FLASH_*_BEGIN to the last block's acknowledgement. */
   wireSeconds: number
+  /** FLASH_*_BEGIN's round trip: the ROM erases the whole range there, the stub as blocks arrive. */
+  beginSeconds: number
+  /** The blocks' frames at the link's rate (10 bits a byte), the part of wireSeconds no protocol can save. */
+  blockWireSeconds: number
 }
+
+/** A data frame's bytes besides the block: SLIP ends, command header (8) and data header (16). */
+const DATA_FRAME_OVERHEAD = 26
 
 /** FLASH_BEGIN/DATA (or the DEFL_ variants) for one region; no END, no verify. */
 export async function writeRegion(session: Session, offset: number, data: Uint8Array, options: WriteRegionOptions = {}): Promise<RegionWriteStats> {
@@ -90,6 +97,8 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
   if (!session.isStub && session.chip.romFlashBeginEncryptedWord) params.push(0) // ROM "encrypted" word
   const beginTimeout = session.isStub ? DEFAULT_TIMEOUT_MS : timeoutPerMb(ERASE_REGION_MS_PER_MB, writeSize)
   await loader.checkCommand(compressed ? OPCODES.FLASH_DEFL_BEGIN : OPCODES.FLASH_BEGIN, packWords(...params), { timeoutMs: beginTimeout })
+  const begun = performance.now()
+  let blockWireMs = 0
   const op = compressed ? OPCODES.FLASH_DEFL_DATA : OPCODES.FLASH_DATA
   let acked = 0
   for (let seq = 0; seq < blocks; seq++) {
@@ -105,6 +114,7 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
     const timeoutMs = DEFAULT_TIMEOUT_MS + wireTimeMs(block.length + 64, session.link.baudRate)
     for (let attempt = 1; ; attempt++) {
       options.onWire?.({ acked, inFlight: block.length, since: performance.now() })
+      blockWireMs += wireTimeMs(block.length + DATA_FRAME_OVERHEAD, session.link.baudRate)
       try {
         await loader.dataCommand(op, seq, block, timeoutMs)
         break
@@ -116,7 +126,7 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
     acked += Math.min(block.length, payload.length - seq * blockSize)
   }
   options.onWire?.({ acked: payload.length, inFlight: 0, since: performance.now() })
-  return { offset, size: data.length, wireBytes: payload.length, wireSeconds: (performance.now() - started) / 1000 }
+  return { offset, size: data.length, wireBytes: payload.length, wireSeconds: (performance.now() - started) / 1000, beginSeconds: (begun - started) / 1000, blockWireSeconds: blockWireMs / 1000 }
 }
 
 /** SPI_FLASH_MD5 of a flash range, as lower-case hex. */

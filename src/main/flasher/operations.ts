@@ -206,7 +206,8 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
   }
   const session = await connect(url, options, reporter, 'when-writing')
   try {
-    const connected = performance.now()
+    // The stub may be uploaded while connecting or before the first write: its own phase either way.
+    const connected = performance.now() - session.stubSeconds * 1000
     const planned = checkPlan(regions, { chip: session.chipName, flashSize: session.flashSize }, options.bundleChip)
     const useCompression = compress
     const written = await writeVerified(session, planned, { compress: useCompression, precompressed, ...(options.full ? { full: true } : {}) }, reporter)
@@ -230,8 +231,11 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
       wireUtilisation: round(wireUtilisation(written.wireBytes, written.wireSeconds, session.link.baudRate), 4),
       phases: {
         connect: round((connected - started) / 1000, 3),
+        stub: round(session.stubSeconds, 3),
         compare: round(written.compareSeconds, 3),
-        write: round(written.wireSeconds, 3),
+        erase: round(written.beginSeconds, 3),
+        blocks: round(written.blockWireSeconds, 3),
+        acks: round(Math.max(0, written.wireSeconds - written.beginSeconds - written.blockWireSeconds), 3),
         verify: round(written.verifySeconds, 3),
         finish: round((ended - finishing) / 1000, 3),
       },
@@ -249,6 +253,9 @@ export interface WrittenRegions {
   wireSeconds: number
   compareSeconds: number
   verifySeconds: number
+  /** Parts of wireSeconds: FLASH_*_BEGIN round trips, the blocks' frames at the rate, and the rest (waiting for acknowledgements). */
+  beginSeconds: number
+  blockWireSeconds: number
 }
 
 export interface WriteVerifiedOptions {
@@ -309,7 +316,7 @@ export async function writeVerified(session: Session, planned: readonly PlannedR
     meter.update(doneBefore + Math.floor(fraction * current.region.bytes.length))
     reporter.progress('write', meter.snapshot(), { offset: current.region.offset, size: current.region.bytes.length, name: current.region.name })
   }
-  const result: WrittenRegions = { regions: [], total, wireBytes: 0, wireSeconds: 0, compareSeconds: 0, verifySeconds: 0 }
+  const result: WrittenRegions = { regions: [], total, wireBytes: 0, wireSeconds: 0, compareSeconds: 0, verifySeconds: 0, beginSeconds: 0, blockWireSeconds: 0 }
   let stepsDown = 0
 
   for (const region of planned) {
@@ -361,6 +368,8 @@ export async function writeVerified(session: Session, planned: readonly PlannedR
         current = undefined
         result.wireBytes += stats.wireBytes
         result.wireSeconds += stats.wireSeconds
+        result.beginSeconds += stats.beginSeconds
+        result.blockWireSeconds += stats.blockWireSeconds
         sent += stats.wireBytes
         runsDone += run.end - run.start
       }

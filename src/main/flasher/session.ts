@@ -66,6 +66,8 @@ export class Session {
   resetKind: ResetKind = 'none'
   /** The stub is uploaded by ensureStub(), before the first write (connect found it not needed yet). */
   stubWhenWriting = false
+  /** Seconds spent uploading and starting the stub (and attaching the flash again for it). */
+  stubSeconds = 0
   private attached = false
 
   private constructor(
@@ -194,6 +196,15 @@ export class Session {
   /** Uploads and starts the flasher stub (MEM_BEGIN/DATA/END, then the "OHAI" greeting). */
   async runStub(): Promise<boolean> {
     if (this.isStub) return true
+    const began = performance.now()
+    try {
+      return await this.uploadStub()
+    } finally {
+      this.stubSeconds += (performance.now() - began) / 1000
+    }
+  }
+
+  private async uploadStub(): Promise<boolean> {
     if (this.secureDownloadMode) {
       this.options.onWarning?.('the chip is in Secure Download Mode: continuing with the ROM loader (slower, no read-back)')
       return false
@@ -231,7 +242,9 @@ export class Session {
     const wasAttached = this.attached
     if (!(await this.runStub())) return
     this.attached = false
+    const began = performance.now()
     if (wasAttached) await this.attachFlash()
+    this.stubSeconds += (performance.now() - began) / 1000
   }
 
   /**
