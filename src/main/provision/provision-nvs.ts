@@ -46,6 +46,8 @@ export async function provisionNvs(url: string, options: ProvisionNvsOptions, re
       partition: { name: partition.name, offset: partition.offset, size: partition.size },
       bytes: bytes.length,
       md5: regions[0]?.md5 ?? '',
+      blocks: regions[0]?.blocks ?? 0,
+      written: regions[0]?.written ?? 0,
       ...(options.pair ? { pair: options.pair } : {}),
       readBack,
     }
