@@ -216,6 +216,8 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
     reporter.deviceState = await finish(session, options.after ?? 'hard-reset', useCompression, written.wireBytes > 0)
     const ended = performance.now()
     const seconds = (ended - started) / 1000
+    // At the rate's pace at most: a link faster than its nominal rate (a twin without wire timing) has no wait to show.
+    const blocksSeconds = Math.min(written.blockWireSeconds, written.wireSeconds - written.beginSeconds)
     return {
       chip: session.chipName,
       baud: session.link.baudRate,
@@ -234,8 +236,8 @@ export async function flash(url: string, options: FlashOptions, reporter: JobRep
         stub: round(session.stubSeconds, 3),
         compare: round(written.compareSeconds, 3),
         erase: round(written.beginSeconds, 3),
-        blocks: round(written.blockWireSeconds, 3),
-        acks: round(Math.max(0, written.wireSeconds - written.beginSeconds - written.blockWireSeconds), 3),
+        blocks: round(blocksSeconds, 3),
+        acks: round(written.wireSeconds - written.beginSeconds - blocksSeconds, 3),
         verify: round(written.verifySeconds, 3),
         finish: round((ended - finishing) / 1000, 3),
       },

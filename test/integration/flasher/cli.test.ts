@@ -78,7 +78,16 @@ describe('pairkit flasher commands', () => {
 
     const full = await run([...args, '--full', '--json'])
     expect(full.code, full.stderr).toBe(0)
-    expect(lastJson(full.stdout)).toMatchObject({ full: true, regions: [{ blocks: 16, written: 16 }] })
+    const fullResult = lastJson(full.stdout) as { seconds: number; wireSeconds: number; phases: Record<string, number> }
+    expect(fullResult).toMatchObject({ full: true, regions: [{ blocks: 16, written: 16 }] })
+    // Where the write's time went: the parts add up to no more than the job, and the wire phases to its time on the wire.
+    const { phases } = fullResult
+    expect(Object.keys(phases).sort()).toEqual(['acks', 'blocks', 'compare', 'connect', 'erase', 'finish', 'stub', 'verify'])
+    expect(phases.compare).toBe(0)
+    expect(phases.stub).toBeGreaterThan(0)
+    expect(phases.blocks).toBeGreaterThan(0)
+    expect(Object.values(phases).reduce((sum, value) => sum + value, 0)).toBeLessThanOrEqual(fullResult.seconds + 0.005)
+    expect(Math.abs((phases.erase ?? 0) + (phases.blocks ?? 0) + (phases.acks ?? 0) - fullResult.wireSeconds)).toBeLessThan(0.005)
     const unchanged = await run(args)
     expect(unchanged.stdout).toMatch(/^part\.bin 0x30000: unchanged \(16 blocks compared\), verified by MD5/m)
   })
