@@ -77,7 +77,8 @@ async function prepare(): Promise<void> {
   spawnSync(process.execPath, ['bin/pairkit.js', '--help'], { cwd: ROOT, stdio: 'ignore' })
   // esptool-js's runner as plain JavaScript, so neither client pays for a TypeScript loader.
   mkdirSync(path.dirname(runner), { recursive: true })
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/esbuild/bin/esbuild'), 'bench/esptool-js-flash.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${runner}`, '--log-level=error'], { cwd: ROOT, encoding: 'utf8' })
+  // esbuild's bin is its native executable once installed (a JavaScript shim only before), so it is run as itself.
+  const built = spawnSync(path.join(ROOT, 'node_modules/.bin/esbuild'), ['bench/esptool-js-flash.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${runner}`, '--log-level=error'], { cwd: ROOT, encoding: 'utf8' })
   if (built.status !== 0) throw new Error(`bundling the esptool-js runner failed: ${built.stderr}`)
 }
 
