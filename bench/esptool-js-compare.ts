@@ -1,45 +1,18 @@
 // Measurement behind the "esptool-js or our own loader" decision (docs/ARCHITECTURE.md):
 // the same 1 MiB image into the same wire-timed twin, once through esptool-js 0.7.0 behind
-// a Web-Serial-style adapter over our SerialLink, once through PairKit's loader.
+// a Web-Serial-style adapter over our SerialLink, once through PairKit's loader, both in
+// this process (CPU time is the process's). bench:flash compares whole processes.
 //   npx tsx bench/esptool-js-compare.ts [baud]
 import { ESPLoader, Transport } from 'esptool-js'
 import { createHash } from 'node:crypto'
 import type { FlashResult } from '../src/common/flasher/job-state'
 import { FlasherService } from '../src/main/flasher'
-import { openLink, type SerialLink } from '../src/main/serial/link'
 import { startTwin } from '../src/twin/index'
 import { appLikeImage } from './app-like-image'
+import { webSerialPort } from './web-serial-port'
 
 const baud = Number(process.argv[2] ?? 921600)
 const IMAGE = appLikeImage(1 << 20, 0.55, 1)
-
-/** The members esptool-js's Transport uses (protocol reference §14.4), over a SerialLink. */
-function webSerialPort(url: string) {
-  let link: SerialLink | undefined
-  const port = {
-    readable: null as ReadableStream<Uint8Array> | null,
-    writable: null as WritableStream<Uint8Array> | null,
-    async open(options: { baudRate: number }) {
-      link = await openLink(url, { baudRate: options.baudRate })
-      const l = link
-      port.readable = new ReadableStream<Uint8Array>({ start: (controller) => void (l.onData((chunk) => { try { controller.enqueue(new Uint8Array(chunk)) } catch { /* reader gone */ } }), l.onClose(() => { try { controller.close() } catch { /* already cancelled */ } })) })
-      port.writable = new WritableStream<Uint8Array>({ write: (chunk) => l.write(chunk) })
-    },
-    async close() {
-      port.readable = null
-      port.writable = null
-      await link?.close()
-    },
-    async setSignals(signals: { dataTerminalReady?: boolean; requestToSend?: boolean }) {
-      await link?.setSignals({ ...(signals.dataTerminalReady !== undefined ? { dtr: signals.dataTerminalReady } : {}), ...(signals.requestToSend !== undefined ? { rts: signals.requestToSend } : {}) })
-    },
-    async setBaudRate(rate: number) {
-      await link?.setBaudRate(rate)
-    },
-    getInfo: () => ({}),
-  }
-  return port
-}
 
 async function viaEsptoolJs(): Promise<{ seconds: number; writeSeconds: number; wire: number }> {
   const twin = await startTwin({ chip: 'esp32c3', listen: 'rfc2217://127.0.0.1:0', wireTiming: true })

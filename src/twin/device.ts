@@ -11,6 +11,7 @@ import { FlashMemory } from './flash'
 import { Loader } from './loader'
 import { RegisterFile } from './registers'
 import { PacedChannel } from './wire'
+import { BridgeLine, wireBaud, type BridgeModel } from './bridge'
 import { startBoot, type BootHandle, type ResetCause } from './boot/boot-runner'
 import type { FirmwareOptions } from './firmware/firmware'
 
@@ -38,6 +39,10 @@ export interface DeviceOptions {
   onNote?: (text: string) => void
   /** Fault injection on flash data the loader sends (corrupt-reads). */
   outgoingFlashData?: (data: Uint8Array) => Uint8Array
+  /** The USB bridge in front of the UART (its fastest rate); none = any rate works. */
+  bridge?: BridgeModel
+  /** Seed of the bridge's garbling. */
+  seed?: number
 }
 
 export class Device {
@@ -58,6 +63,10 @@ export class Device {
   private io0LowWhileCharging = false
   private boot: BootHandle | undefined
   private bootCount = 0
+  private readonly line: BridgeLine
+  /** Frames received while the loader is busy computing (SPI_FLASH_MD5), handled in order after. */
+  private frames: Uint8Array[] = []
+  private busy: NodeJS.Timeout | undefined
 
   constructor(private readonly options: DeviceOptions) {
     this.chip = options.chip
@@ -65,11 +74,13 @@ export class Device {
     this.mac = options.mac
     this.wireTiming = options.wireTiming
     this.registers = new RegisterFile(this.chip, this.mac, winbondJedecFor(this.flash.size), () => this.baud)
-    const timing = () => ({ enabled: this.wireTiming, baud: this.baud })
+    this.line = new BridgeLine(options.bridge, options.seed ?? 1)
+    const timing = () => ({ enabled: this.wireTiming, baud: wireBaud(options.bridge, this.baud) })
     this.tx = new PacedChannel((bytes) => this.sink?.(bytes), timing)
     this.rx = new PacedChannel((bytes) => this.handleInput(bytes), timing)
     this.loader = new Loader(this.chip, this.flash, this.registers, {
-      send: (frame) => this.tx.send(slipEncode(frame), true),
+      send: (frame) => this.tx.send(this.line.pass(slipEncode(frame), this.baud), true),
+      timed: () => this.wireTiming,
       changeBaud: (baud) => this.setBaudAfterQueued(baud),
       runUserCode: () => this.powerCycle('app', 'software'),
       ...(options.outgoingFlashData ? { outgoingFlashData: options.outgoingFlashData } : {}),
@@ -93,9 +104,9 @@ export class Device {
     this.sink = sink
   }
 
-  /** Bytes the host sent; they reach the chip at wire speed. */
+  /** Bytes the host sent; they reach the chip at wire speed (through the bridge). */
   input(bytes: Uint8Array): void {
-    this.rx.send(bytes)
+    this.rx.send(this.line.pass(bytes, this.baud))
   }
 
   /** The host's control lines (RFC 2217 SET-CONTROL), through the auto-reset circuit. */
@@ -128,7 +139,7 @@ export class Device {
 
   /** Text onto the UART (boot log, firmware log). */
   print(text: string): void {
-    this.tx.send(new TextEncoder().encode(text))
+    this.tx.send(this.line.pass(new TextEncoder().encode(text), this.baud))
   }
 
   note(text: string): void {
@@ -150,6 +161,9 @@ export class Device {
     this.tx.clear()
     this.rx.clear()
     this.slip.reset()
+    this.frames = []
+    if (this.busy) clearTimeout(this.busy)
+    this.busy = undefined
     this.loader.resetToRom()
     this.baud = ROM_BAUD
   }
@@ -180,7 +194,22 @@ export class Device {
   private handleInput(bytes: Uint8Array): void {
     if (this.stateValue !== 'download') return
     for (const event of this.slip.push(bytes)) {
-      if (event.type === 'frame') this.loader.receive(event.frame)
+      if (event.type === 'frame') this.frames.push(event.frame)
+    }
+    this.handleFrames()
+  }
+
+  /** One frame at a time; a command that takes the chip time (an MD5) holds the next ones back. */
+  private handleFrames(): void {
+    while (!this.busy && this.frames.length > 0) {
+      const busyMs = this.loader.receive(this.frames.shift() as Uint8Array)
+      if (busyMs > 0) {
+        this.busy = setTimeout(() => {
+          this.busy = undefined
+          this.loader.finishBusy()
+          this.handleFrames()
+        }, busyMs)
+      }
     }
   }
 }

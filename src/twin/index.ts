@@ -5,6 +5,7 @@ import { TWIN_CHIPS, twinChipByName, type ChipName, type TwinChipDef } from '../
 import { PairKitError } from '../common/errors'
 import { Device, type BootMode } from './device'
 import { FlashMemory } from './flash'
+import { parseBridge } from './bridge'
 import { datagramLoss, flashReadFaults, NO_FAULTS, type FaultSpec } from './faults'
 import type { FirmwareQuirks } from './firmware/firmware'
 import type { TwinNetwork } from './firmware/network-policy'
@@ -27,6 +28,8 @@ export interface TwinOptions {
   tty?: string
   boot?: BootMode
   faults?: FaultSpec
+  /** The USB bridge in front of the UART (cp2102, ch340, cp2102n, ft232h, usb-jtag …): above its fastest rate bytes are garbled. */
+  bridge?: string
   wireTiming?: boolean
   quirks?: FirmwareQuirks
   /** Deep-sleep length after a firmware setup error (default: random 0–19 s, as the firmware). */
@@ -69,6 +72,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const flashSize = options.flashSize ?? DEFAULT_FLASH_SIZE
   const flash = options.flashPath ? FlashMemory.open(options.flashPath, flashSize) : FlashMemory.inMemory(flashSize)
   const faults = options.faults ?? NO_FAULTS
+  const bridge = options.bridge ? parseBridge(options.bridge) : undefined
   const bootMode = options.boot ?? 'download'
   const device = new Device({
     chip,
@@ -79,6 +83,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     wireTiming: options.wireTiming ?? true,
     onNote: options.onNote,
     outgoingFlashData: flashReadFaults(faults),
+    ...(bridge ? { bridge, seed: faults.seed } : {}),
     firmware: {
       logColours: options.logColours ?? true,
       quirks: options.quirks ?? 'intended',

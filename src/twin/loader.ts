@@ -17,6 +17,8 @@ import { handleReadReg, handleWriteReg } from './rom/registers'
 export interface LoaderHooks {
   /** One frame to SLIP-encode and send. */
   send(frame: Uint8Array): void
+  /** Whether the chip's compute time is modelled (wire timing on). */
+  timed?(): boolean
   changeBaud(baud: number): void
   runUserCode(): void
   /** Fault injection on flash data sent to the host (corrupt-reads); unchanged when absent. */
@@ -41,6 +43,8 @@ export class Loader {
   readonly state: LoaderState
   private readonly ctx: LoaderContext
   private reading: ReadFlashStream | undefined
+  /** The answer of a command still being computed (see Reply.costMs). */
+  private pending: Uint8Array | undefined
 
   constructor(
     readonly chip: TwinChipDef,
@@ -69,24 +73,41 @@ export class Loader {
     return this.state.mode
   }
 
-  /** Handles one de-SLIPped frame from the host. */
-  receive(frame: Uint8Array): void {
+  /**
+   * Handles one de-SLIPped frame from the host. Returns how long the chip is busy with it (ms):
+   * its answer then leaves when finishBusy() is called, and no other frame is handled before.
+   */
+  receive(frame: Uint8Array): number {
     if (this.reading) {
       this.receiveAck(frame)
-      return
+      return 0
     }
     const request = decodeRequest(frame)
     // A frame that is not a well-formed request (noise, a truncated or overlong packet)
     // gets no answer, as on the chip: the host times out and retries.
-    if (!request.ok) return
+    if (!request.ok) return 0
     const { op, data, checksum } = request.value
     const reply = this.dispatch(op, data, checksum)
-    if ('silent' in reply) return
+    if ('silent' in reply) return 0
     // Assumption: the ROM's answer to a command it does not know carries another op byte
     // (0x00 here): esptool and esptool-js only raise "unsupported command" when the op
     // differs from the request, and both rely on that to detect an ESP32 via its magic word.
     const unknownToRom = this.state.mode === 'rom' && !reply.ok && reply.error === ROM_ERRORS.INVALID_MESSAGE && !isRomCommand(op)
-    this.hooks.send(this.encodeReply(unknownToRom ? 0x00 : op, reply))
+    const answer = this.encodeReply(unknownToRom ? 0x00 : op, reply)
+    const cost = reply.ok && reply.costMs && this.hooks.timed?.() ? reply.costMs : 0
+    if (cost > 0) {
+      this.pending = answer
+      return cost
+    }
+    this.hooks.send(answer)
+    return 0
+  }
+
+  /** The computation receive() reported is over: its answer leaves. */
+  finishBusy(): void {
+    const answer = this.pending
+    this.pending = undefined
+    if (answer) this.hooks.send(answer)
   }
 
   private dispatch(op: number, data: Uint8Array, check: number): Reply {
@@ -165,5 +186,6 @@ export class Loader {
     this.state.flashWrite = undefined
     this.state.mem = undefined
     this.reading = undefined
+    this.pending = undefined
   }
 }

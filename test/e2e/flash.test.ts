@@ -83,6 +83,10 @@ describe('Flash view', () => {
     }
     const run = page.getByTestId('flash-run').first()
     await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('2 of 2 written and verified')
+    for (const twin of twins) {
+      const written = await run.locator(`[data-testid="flash-job"][data-port="${twin.url}"]`).getByTestId('job-written').innerText()
+      expect(written).toMatch(/^Everything written: bootloader, partition table and app \(\d+ blocks\)\.$/)
+    }
     await page.screenshot({ path: screenshotPath('flash.png'), fullPage: true })
     for (const twin of twins) {
       const flash = new Uint8Array(readFileSync(twin.flash))
@@ -91,6 +95,31 @@ describe('Flash view', () => {
         expect(md5(flash.subarray(offset, offset + expected.length)), `${file} on ${twin.url}`).toBe(md5(expected))
       }
     }
+  })
+
+  it('flashes the same build again: nothing is written; "Write everything" writes every block', async () => {
+    const runs = page.getByTestId('flash-run')
+    /** Starts a run and waits until each twin's job in its card is done; the card's text per twin. */
+    const flashAgain = async (): Promise<string[]> => {
+      const before = await runs.count()
+      await page.getByTestId('start-flash').click()
+      // The new run's card comes first; wait for it, so no job of an earlier run is read.
+      await expect.poll(() => runs.count()).toBe(before + 1)
+      const written: string[] = []
+      for (const twin of twins) {
+        const job = runs.first().locator(`[data-testid="flash-job"][data-port="${twin.url}"]`)
+        await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 })
+        written.push(await job.getByTestId('job-written').innerText())
+      }
+      return written
+    }
+    expect(await page.getByTestId('write-note').innerText()).toMatch(/^Only what a device does not already hold is written/)
+    for (const written of await flashAgain()) expect(written).toBe('Nothing written: bootloader, partition table and app were already on the device.')
+    await page.getByTestId('write-everything').check()
+    expect(await page.getByTestId('write-note').innerText()).toBe('Every block is written, whatever the devices already hold.')
+    for (const written of await flashAgain()) expect(written).toMatch(/^Everything written: bootloader, partition table and app \(\d+ blocks\)\.$/)
+    await expect(runs.first().locator('.card-header').innerText()).resolves.toMatch(/, writing everything$/)
+    await page.getByTestId('write-everything').uncheck()
   })
 
   it('lists the same twin added under two spellings of its link as one target', async () => {
@@ -138,11 +167,12 @@ describe('Flash view', () => {
     await expect(card.getByTestId('device-busy').innerText()).resolves.toMatch(/^Being flashed since \d{1,2}:\d{2}:\d{2}( [AP]M)?: Writing/)
     for (const button of ['device-probe', 'device-write-pair', 'device-forget']) await expect(card.getByTestId(button).isDisabled(), button).resolves.toBe(true)
     await go(page, 'flash')
-    await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(5)
+    // Past the bootloader and the partition table (about 14 % of the bytes), inside the app.
+    await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(30)
     await job.getByRole('button', { name: 'Cancel' }).click()
     await job.and(page.locator('[data-state="cancelled"]')).waitFor({ timeout: 30_000 })
     const kept = Number(await job.locator('progress').getAttribute('value'))
-    expect(kept).toBeGreaterThanOrEqual(5)
+    expect(kept).toBeGreaterThanOrEqual(30)
     expect(kept).toBeLessThan(100)
     expect(await job.getByTestId('job-status').innerText()).toMatch(/^Cancelled at \d+ %$/)
     await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('1 of 1 cancelled')
@@ -150,6 +180,8 @@ describe('Flash view', () => {
     await job.getByTestId('retry').click()
     await job.and(page.locator('[data-state="done"]')).waitFor({ timeout: 90_000 })
     await expect(run.getByTestId('run-summary').innerText()).resolves.toBe('1 of 1 written and verified')
+    // The parts the cancelled attempt finished are not written again.
+    expect(await job.getByTestId('job-written').innerText()).toMatch(/^Bootloader unchanged, partition table unchanged, app: (all \d+|\d+ of \d+) blocks written\.$/)
     const flash = new Uint8Array(readFileSync(slow.flash))
     const app = build.files['hello-world.bin'] as Uint8Array
     expect(md5(flash.subarray(0x10000, 0x10000 + app.length))).toBe(md5(app))

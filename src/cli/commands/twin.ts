@@ -7,7 +7,7 @@ export const twinCommand: Command = {
   name: 'twin',
   summary: 'Run a virtual ESP32 that esptool and PairKit can flash, reset and monitor.',
   usage:
-    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--no-wire-timing] [--quirks stock] [--network loopback|any] [--json]',
+    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--bridge NAME] [--no-wire-timing] [--quirks stock] [--network loopback|any] [--json]',
   help: `
 Runs a virtual chip that speaks the ROM serial bootloader (and esptool's stub after a stub
 upload) and boots from its flash like a board: ROM banner, bootloader, app, firmware.
@@ -30,6 +30,10 @@ each time the firmware's broker (the site's IoT network) listens, with its mqtt:
                        datagram-drop=P,seed=N; flood=B makes the app print numbered 100-byte log
                        lines at B bytes/s; datagram-drop loses each datagram the firmware receives
                        from its peer with probability P (a lossy link, seeded)
+  --bridge NAME        the USB bridge in front of the chip's UART: cp2102 (921600 baud at
+                       most), cp2104, ch340 (2 Mbaud), cp2102n, ft232r (3 Mbaud), ch9102,
+                       ft232h, or usb-jtag (the chip's own USB: any rate, at USB speed); above
+                       its fastest rate every byte arrives garbled. Default: any rate works
   --no-wire-timing     do not pace bytes at the baud rate (fast tests)
   --quirks stock       reproduce the example firmware's known receive bugs
   --network MODE       loopback (default): the firmware connects only to servers on this
@@ -47,6 +51,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     tty: { type: 'string' },
     boot: { type: 'string' },
     faults: { type: 'string' },
+    bridge: { type: 'string' },
     'no-wire-timing': { type: 'boolean' },
     quirks: { type: 'string' },
     network: { type: 'string' },
@@ -83,6 +88,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
       tty: typeof values.tty === 'string' ? values.tty : undefined,
       boot,
       faults,
+      ...(typeof values.bridge === 'string' ? { bridge: values.bridge } : {}),
       wireTiming: values['no-wire-timing'] !== true,
       quirks,
       network,

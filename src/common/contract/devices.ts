@@ -86,6 +86,9 @@ export const ProvisionResultSchema = z.object({
   /** The image written: as large as the partition (empty pages 0xFF), verified by this MD5. */
   bytes: z.number(),
   md5: z.string(),
+  /** The partition's 4 KiB blocks, and how many were written: 0 when the device already held these settings. */
+  blocks: z.number().optional(),
+  written: z.number().optional(),
   /** When provisioned from a pair. */
   pair: z.object({ pairId: z.string(), role: z.union([z.literal(1), z.literal(2)]) }).optional(),
   /** The settings read back from the partition after writing, compared with the pair's intended side. */

@@ -84,15 +84,19 @@ export const flashRequests = {
    * operation gets an error (code DEVICE_BUSY) and the others start. After a successful flash
    * the device is reset, probed again in the same job and left running its app: the done
    * state's result is the flash result with `probe` (a ProbeResult) or `reprobeError`, and
-   * devices.changed carries what the probe learnt.
+   * devices.changed carries what the probe learnt. Each region of the result says how many of
+   * its 4 KiB blocks were written (`blocks`, `written`: 0 when the device already held it).
    */
   'flash.start': {
     input: z
       .object({
         bundleId: z.string().max(64),
         devices: z.array(PortName).min(1).max(16),
+        /** Start at this rate; by default the fastest the device's port is known to take. */
         baud: z.number().int().min(9600).max(3_000_000).optional(),
         stub: z.boolean().optional(),
+        /** Write every block, without first asking each device what it already holds. */
+        full: z.boolean().optional(),
       })
       .strict(),
     output: z.object({ jobs: z.array(z.object({ deviceId: z.string(), jobId: z.string().optional(), error: SerializedErrorSchema.optional() })) }),

@@ -55,7 +55,7 @@ export class DeviceJobs extends Disposable {
   }
 
   /** Writes the regions, verifies them, resets, and probes the device again in the same job. */
-  flash(link: string, work: { regions: PlannedRegion[]; chip?: string; bundle: { name: string; sha256: string }; options: ConnectOptions }): string {
+  flash(link: string, work: { regions: PlannedRegion[]; chip?: string; bundle: { name: string; sha256: string }; options: ConnectOptions; full?: boolean }): string {
     const { id } = this.registry.add(link)
     return this.start({ operation: 'flash', deviceId: id, bundle: work.bundle }, () =>
       this.flasher.start({
@@ -63,7 +63,7 @@ export class DeviceJobs extends Disposable {
         port: id,
         run: async ({ port, signal, reporter }): Promise<FlashThenProbeResult> => {
           const options = { ...work.options, signal }
-          const flashed = await flash(port, { ...options, regions: work.regions, ...(work.chip ? { bundleChip: work.chip } : {}), after: 'hard-reset' }, reporter)
+          const flashed = await flash(port, { ...options, regions: work.regions, ...(work.chip ? { bundleChip: work.chip } : {}), ...(work.full ? { full: true } : {}), after: 'hard-reset' }, reporter)
           const state = reporter.deviceState
           reporter.stage('probing the device again')
           const probeReporter = { ...reporter, deviceState: state }

@@ -1,6 +1,5 @@
 // Flash operations on a connected Session: write a region (compressed or not) with
 // per-block retries, MD5 verify (and where it differs), erase, read back, leave the loader.
-import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { deflate } from 'node:zlib'
 import { PairKitError } from '../../common/errors'
@@ -12,6 +11,7 @@ import { hex, hexBytes } from '../../common/hex'
 import { wireTimeMs } from '../serial/link'
 import { DEFAULT_TIMEOUT_MS } from './loader'
 import { CommandFailedError } from './loader-errors'
+import { md5Hex } from './block-compare'
 import { hardReset } from './reset'
 import type { Session } from './session'
 
@@ -34,9 +34,23 @@ export async function compressImage(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
-export function md5Hex(data: Uint8Array): string {
-  return createHash('md5').update(data).digest('hex')
+const shared = new WeakMap<Uint8Array, Promise<Uint8Array>>()
+
+/**
+ * compressImage(make()) once per `key` (the bytes a part came with): jobs that write one bundle
+ * to several devices at once share the work. `make` must depend on `key` alone.
+ */
+export function compressShared(key: Uint8Array, make: () => Uint8Array): Promise<Uint8Array> {
+  let compressing = shared.get(key)
+  if (!compressing) {
+    compressing = compressImage(make())
+    compressing.catch(() => shared.delete(key))
+    shared.set(key, compressing)
+  }
+  return compressing
 }
+
+export { md5Hex } from './block-compare'
 
 /** Where the bytes of the block on the wire are: for progress between acknowledgements. */
 export interface WireState {
@@ -59,7 +73,14 @@ export interface RegionWriteStats {
   wireBytes: number
   /** From FLASH_*_BEGIN to the last block's acknowledgement. */
   wireSeconds: number
+  /** FLASH_*_BEGIN's round trip: the ROM erases the whole range there, the stub as blocks arrive. */
+  beginSeconds: number
+  /** The blocks' frames at the link's rate (10 bits a byte), the part of wireSeconds no protocol can save. */
+  blockWireSeconds: number
 }
+
+/** A data frame's bytes besides the block: SLIP ends, command header (8) and data header (16). */
+const DATA_FRAME_OVERHEAD = 26
 
 /** FLASH_BEGIN/DATA (or the DEFL_ variants) for one region; no END, no verify. */
 export async function writeRegion(session: Session, offset: number, data: Uint8Array, options: WriteRegionOptions = {}): Promise<RegionWriteStats> {
@@ -76,6 +97,8 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
   if (!session.isStub && session.chip.romFlashBeginEncryptedWord) params.push(0) // ROM "encrypted" word
   const beginTimeout = session.isStub ? DEFAULT_TIMEOUT_MS : timeoutPerMb(ERASE_REGION_MS_PER_MB, writeSize)
   await loader.checkCommand(compressed ? OPCODES.FLASH_DEFL_BEGIN : OPCODES.FLASH_BEGIN, packWords(...params), { timeoutMs: beginTimeout })
+  const begun = performance.now()
+  let blockWireMs = 0
   const op = compressed ? OPCODES.FLASH_DEFL_DATA : OPCODES.FLASH_DATA
   let acked = 0
   for (let seq = 0; seq < blocks; seq++) {
@@ -91,6 +114,7 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
     const timeoutMs = DEFAULT_TIMEOUT_MS + wireTimeMs(block.length + 64, session.link.baudRate)
     for (let attempt = 1; ; attempt++) {
       options.onWire?.({ acked, inFlight: block.length, since: performance.now() })
+      blockWireMs += wireTimeMs(block.length + DATA_FRAME_OVERHEAD, session.link.baudRate)
       try {
         await loader.dataCommand(op, seq, block, timeoutMs)
         break
@@ -102,7 +126,7 @@ export async function writeRegion(session: Session, offset: number, data: Uint8A
     acked += Math.min(block.length, payload.length - seq * blockSize)
   }
   options.onWire?.({ acked: payload.length, inFlight: 0, since: performance.now() })
-  return { offset, size: data.length, wireBytes: payload.length, wireSeconds: (performance.now() - started) / 1000 }
+  return { offset, size: data.length, wireBytes: payload.length, wireSeconds: (performance.now() - started) / 1000, beginSeconds: (begun - started) / 1000, blockWireSeconds: blockWireMs / 1000 }
 }
 
 /** SPI_FLASH_MD5 of a flash range, as lower-case hex. */
@@ -194,10 +218,10 @@ export async function readFlash(session: Session, offset: number, size: number, 
 
 export type AfterMode = 'hard-reset' | 'watchdog-reset' | 'no-reset' | 'bootloader'
 
-/** Leaves the loader: tell the stub the flash writes are done, then reset as asked. */
-export async function finish(session: Session, after: AfterMode, compressedUsed: boolean): Promise<string> {
+/** Leaves the loader: tell the stub the flash writes are done (when there were any), then reset as asked. */
+export async function finish(session: Session, after: AfterMode, compressedUsed: boolean, wrote = true): Promise<string> {
   const loader = session.loader
-  if (session.isStub) {
+  if (session.isStub && wrote) {
     // esptool: an empty FLASH_BEGIN then *_END(reboot=false) so the stub flushes its last write.
     try {
       await loader.checkCommand(OPCODES.FLASH_BEGIN, packWords(0, 0, session.flashWriteSize, 0))

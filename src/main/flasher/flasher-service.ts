@@ -21,7 +21,7 @@ export interface JobContext {
 
 export type FlasherRequest =
   | { operation: 'probe'; port: string; options?: ConnectOptions & { readBack?: boolean; resetAfter?: boolean } }
-  | { operation: 'flash'; port: string; regions: PlannedRegion[]; bundleChip?: string; after?: AfterMode; compress?: boolean; options?: ConnectOptions }
+  | { operation: 'flash'; port: string; regions: PlannedRegion[]; bundleChip?: string; after?: AfterMode; compress?: boolean; full?: boolean; options?: ConnectOptions }
   | { operation: 'erase'; port: string; region?: { offset: number; size: number }; options?: ConnectOptions }
   | { operation: 'read-flash'; port: string; offset: number; size: number; options?: ConnectOptions }
   /** A job made of the operations above, run under the same lock, events and cancel. */
@@ -163,6 +163,7 @@ export class FlasherService {
             ...(request.bundleChip ? { bundleChip: request.bundleChip } : {}),
             ...(request.after ? { after: request.after } : {}),
             ...(request.compress !== undefined ? { compress: request.compress } : {}),
+            ...(request.full ? { full: true } : {}),
           },
           reporter,
         )

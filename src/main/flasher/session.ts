@@ -8,6 +8,7 @@ import { decodeFlashId, spiParams, type FlashId } from '../../common/esp/flash-i
 import { OPCODES } from '../../common/esp/opcodes'
 import { packWords } from '../../common/esp/packet'
 import { parseSecurityInfo, type SecurityInfo } from '../../common/esp/security-info'
+import { DEFAULT_FLASH_BAUD, nextLowerBaud, ROM_BAUD } from '../../common/flasher/baud-plan'
 import { hex } from '../../common/hex'
 import { openLink, wireTimeMs, type SerialLink } from '../serial/link'
 import { loadStub } from './flasher-stubs'
@@ -15,8 +16,11 @@ import { Loader, OHAI, SYNC_TIMEOUT_MS } from './loader'
 import { CommandFailedError, noAnswerError } from './loader-errors'
 import { chooseReset, resetToBootloader, type ResetKind } from './reset'
 
-export const ROM_BAUD = 115200
-export const DEFAULT_FLASH_BAUD = 921600
+export { DEFAULT_FLASH_BAUD, ROM_BAUD }
+/** How long the chip and the bridge get to settle at a new rate before the first command. */
+const BAUD_SETTLE_MS = 10
+/** Each of the three register reads that confirm a new rate (a round trip is a few ms, USB latency included). */
+const BAUD_PROBE_TIMEOUT_MS = 150
 const ROM_FLASH_WRITE_SIZE = 0x400
 const STUB_FLASH_WRITE_SIZE = 0x4000
 const RAM_BLOCK = 0x1800
@@ -60,6 +64,10 @@ export class Session {
   flashSize = 0
   baud = ROM_BAUD
   resetKind: ResetKind = 'none'
+  /** The stub is uploaded by ensureStub(), before the first write (connect found it not needed yet). */
+  stubWhenWriting = false
+  /** Seconds spent uploading and starting the stub (and attaching the flash again for it). */
+  stubSeconds = 0
   private attached = false
 
   private constructor(
@@ -188,6 +196,15 @@ export class Session {
   /** Uploads and starts the flasher stub (MEM_BEGIN/DATA/END, then the "OHAI" greeting). */
   async runStub(): Promise<boolean> {
     if (this.isStub) return true
+    const began = performance.now()
+    try {
+      return await this.uploadStub()
+    } finally {
+      this.stubSeconds += (performance.now() - began) / 1000
+    }
+  }
+
+  private async uploadStub(): Promise<boolean> {
     if (this.secureDownloadMode) {
       this.options.onWarning?.('the chip is in Secure Download Mode: continuing with the ROM loader (slower, no read-back)')
       return false
@@ -218,37 +235,85 @@ export class Session {
     return true
   }
 
+  /** Uploads the stub now if it was put off until something is written, and attaches the flash again for it. */
+  async ensureStub(): Promise<void> {
+    if (!this.stubWhenWriting) return
+    this.stubWhenWriting = false
+    const wasAttached = this.attached
+    if (!(await this.runStub())) return
+    this.attached = false
+    const began = performance.now()
+    if (wasAttached) await this.attachFlash()
+    this.stubSeconds += (performance.now() - began) / 1000
+  }
+
   /**
-   * CHANGE_BAUDRATE, then confirm with a register read at the new rate. When the chip
-   * refuses or goes silent, fall back to 115200 (re-syncing, or resetting if needed).
+   * Moves the link to `target` baud, stepping down one rung at a time (BAUD_STEPS) while a rate
+   * does not work, and says so in a warning. Returns the rate the link runs at.
    */
-  async changeBaud(baud: number): Promise<number> {
-    if (baud === this.link.baudRate) return baud
+  async switchBaud(target: number): Promise<number> {
+    const wasAttached = this.attached
+    let baud = target
+    for (;;) {
+      if (baud === this.link.baudRate) break
+      const outcome = await this.tryBaud(baud)
+      if (outcome === 'ok') break
+      const lower = nextLowerBaud(baud)
+      const below = lower !== undefined && lower !== this.link.baudRate ? lower : undefined
+      const why = outcome === 'refused' ? `the chip refused ${baud} baud` : `no answer at ${baud} baud`
+      this.options.onWarning?.(below ? `${why}; trying ${below}` : `${why}; staying at ${this.link.baudRate}`)
+      if (!below) break
+      baud = below
+    }
+    // A reset on the way (a rate the chip could not be reached at) detached the flash.
+    if (wasAttached && !this.attached) await this.attachFlash()
+    return this.link.baudRate
+  }
+
+  /**
+   * One step down after errors at the current rate (e.g. blocks failing at 3 Mbaud). Returns the
+   * new rate, or undefined when the link is already at the ROM's rate.
+   */
+  async stepDownBaud(reason: string): Promise<number | undefined> {
+    const current = this.link.baudRate
+    const lower = nextLowerBaud(current)
+    if (lower === undefined || current <= ROM_BAUD) return undefined
+    this.options.onWarning?.(`${reason} at ${current} baud; continuing at ${lower}`)
+    return this.switchBaud(lower)
+  }
+
+  /**
+   * CHANGE_BAUDRATE, then one register read at the new rate. When the chip goes silent, the link
+   * goes back to where it worked: the old rate if the chip is still there, otherwise a reset and
+   * a new sync at the ROM's rate (with the stub uploaded again if it was running).
+   */
+  private async tryBaud(baud: number): Promise<'ok' | 'refused' | 'silent'> {
     this.stage(`switching to ${baud} baud`)
     const old = this.link.baudRate
     try {
       await this.loader.checkCommand(OPCODES.CHANGE_BAUDRATE, packWords(baud, this.isStub ? old : 0))
     } catch (error) {
       if (!(error instanceof PairKitError) || error.code === 'CANCELLED' || error.code === 'PORT_DISCONNECTED') throw error
-      this.options.onWarning?.(`the chip refused ${baud} baud (${error.message}); staying at ${old}`)
-      return this.confirmOrRecover(old)
+      await this.confirmOrRecover(old)
+      return 'refused'
     }
     await this.link.setBaudRate(baud)
-    await sleep(50)
+    // The stub switches once its answer has left; a few ms cover the chip and the bridge.
+    await sleep(BAUD_SETTLE_MS)
     this.loader.flushInput()
     if (await this.answers()) {
       this.baud = baud
-      return baud
+      return 'ok'
     }
-    this.options.onWarning?.(`no answer at ${baud} baud; falling back to ${ROM_BAUD}`)
     await this.link.setBaudRate(old)
-    return this.confirmOrRecover(old)
+    await this.confirmOrRecover(old)
+    return 'silent'
   }
 
   private async answers(): Promise<boolean> {
     for (let i = 0; i < 3; i++) {
       try {
-        await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR, 500)
+        await this.loader.readReg(CHIP_DETECT_MAGIC_REG_ADDR, BAUD_PROBE_TIMEOUT_MS)
         return true
       } catch (error) {
         if (error instanceof CommandFailedError) return true
@@ -258,7 +323,7 @@ export class Session {
     return false
   }
 
-  /** The chip should still be at `baud`; if it is not, reset and start over without switching. */
+  /** The chip should still be at `baud`; if it is not, reset and start over at the ROM's rate. */
   private async confirmOrRecover(baud: number): Promise<number> {
     this.loader.flushInput()
     if (await this.answers()) {
@@ -271,6 +336,7 @@ export class Session {
     await this.link.setBaudRate(ROM_BAUD)
     const wasStub = this.isStub
     this.loader.isStub = false
+    this.attached = false
     await this.connect()
     if (wasStub && !this.isStub) await this.runStub()
     this.baud = ROM_BAUD

@@ -14,7 +14,7 @@
 import type { ProbeResult, ProvisionResult, ReadBack } from '../../common/contract'
 import { CancelledError, PairKitError, serializeError } from '../../common/errors'
 import { DEFAULT_TABLE_OFFSET, decodePartitionTable, TABLE_MAX_LENGTH, type PartitionEntry } from '../../common/partition-table'
-import { compressImage, finish, readFlash } from '../flasher/flash-ops'
+import { finish, readFlash } from '../flasher/flash-ops'
 import { connect, probe, writeVerified, type ConnectOptions, type JobReporter } from '../flasher/operations'
 import { fillPartition, settingsPartition } from './nvs-partition'
 
@@ -35,16 +35,19 @@ export async function provisionNvs(url: string, options: ProvisionNvsOptions, re
     const partition = settingsPartition(table, session.flashSize)
     const bytes = fillPartition(imageFor(options, partition), partition)
     const region = { offset: partition.offset, name: partition.name, bytes }
-    const compressed = options.stub === false ? undefined : await compressImage(bytes)
-    const { written: regions } = await writeVerified(session, [region], new Map([[region, compressed]]), reporter)
+    // Only the pages that differ are written: settings written again unchanged cost a comparison.
+    const compress = options.stub !== false
+    const { regions } = await writeVerified(session, [region], { compress }, reporter)
     reporter.deviceState = 'the settings are written and verified; the device is still in its bootloader'
     reporter.stage('reading the settings back')
     const readBack = options.describe(await readFlash(session, partition.offset, partition.size))
-    reporter.deviceState = await finish(session, options.reset === false ? 'no-reset' : 'hard-reset', compressed !== undefined)
+    reporter.deviceState = await finish(session, options.reset === false ? 'no-reset' : 'hard-reset', compress)
     written = {
       partition: { name: partition.name, offset: partition.offset, size: partition.size },
       bytes: bytes.length,
       md5: regions[0]?.md5 ?? '',
+      blocks: regions[0]?.blocks ?? 0,
+      written: regions[0]?.written ?? 0,
       ...(options.pair ? { pair: options.pair } : {}),
       readBack,
     }

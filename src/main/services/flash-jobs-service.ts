@@ -35,6 +35,7 @@ export class FlashJobsService {
           bundle: described,
           ...(chip ? { chip } : {}),
           options: { ...(input.baud ? { baud: input.baud } : {}), ...(input.stub === false ? { stub: false } : {}) },
+          ...(input.full ? { full: true } : {}),
         })
         jobs.push({ deviceId, jobId })
       } catch (error) {

@@ -7,7 +7,8 @@ import type { RegisterFile } from '../registers'
 export type LoaderMode = 'rom' | 'stub'
 
 export type Reply =
-  | { ok: true; value?: number; data?: Uint8Array }
+  /** `costMs`: how long the chip computes before it answers (modelled only with wire timing). */
+  | { ok: true; value?: number; data?: Uint8Array; costMs?: number }
   | { ok: false; error: number }
   /** Say nothing (the chip ignores the packet). */
   | { silent: true }

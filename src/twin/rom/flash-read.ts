@@ -5,6 +5,21 @@ import { ROM_ERRORS, STUB_ERRORS } from '../../common/esp/status'
 import { hexBytes } from '../../common/hex'
 import { fail, ok, type LoaderContext, type Reply } from './context'
 
+/**
+ * How fast the loader hashes flash for SPI_FLASH_MD5, in bytes per millisecond. esp-flasher-stub
+ * (command_handler.c, s_spi_flash_md5) reads the range in 4 KiB pieces through the SPI flash
+ * driver and feeds them to the ROM's MD5 routines on a CPU left at the loader's clock, so it
+ * hashes at a few MB/s. No published measurement was found; 4 MB/s is assumed (esptool only
+ * bounds it, allowing 8 s per MB before giving up). Modelled with wire timing only.
+ */
+export const MD5_BYTES_PER_MS = 4000
+/** The command's own cost: parsing, the SPI set-up and MD5Final. */
+const MD5_BASE_MS = 0.2
+
+export function md5CostMs(size: number): number {
+  return MD5_BASE_MS + size / MD5_BYTES_PER_MS
+}
+
 export function handleFlashMd5(ctx: LoaderContext, data: Uint8Array): Reply {
   const rom = ctx.state.mode === 'rom'
   const offset = wordAt(data, 0)
@@ -13,8 +28,8 @@ export function handleFlashMd5(ctx: LoaderContext, data: Uint8Array): Reply {
   if (rom && !ctx.state.spiAttached) return fail(ROM_ERRORS.FLASH_READ) // assumed, see flash-write.ts
   if (!ctx.flash.contains(offset, size)) return fail(rom ? ROM_ERRORS.FLASH_READ_LENGTH : STUB_ERRORS.FAILED_SPI_OP)
   const digest = ctx.flash.md5(offset, size)
-  if (!rom) return ok(0, digest)
-  return ok(0, new TextEncoder().encode(hexBytes(digest)))
+  const costMs = md5CostMs(size)
+  return { ok: true, value: 0, data: rom ? new TextEncoder().encode(hexBytes(digest)) : digest, costMs }
 }
 
 export function handleReadFlash(ctx: LoaderContext, data: Uint8Array): Reply {

@@ -56,6 +56,42 @@ describe('pairkit flasher commands', () => {
     expect(twin.device.flash.read(0x20000, 0xa000).every((byte) => byte === 0xff)).toBe(true)
   })
 
+  it('flash again writes only what changed, one line per region; --full writes everything', async () => {
+    const image = appLikeImage(64 * 1024, 0.55, 12)
+    const file = path.join(dir, 'part.bin')
+    writeFileSync(file, image)
+    const args = ['flash', '--port', twin.url, '--no-reset', '--raw', '0x30000', `0x30000=${file}`]
+    const first = await run(args)
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/^part\.bin 0x30000: 16 of 16 blocks written \(\d+ bytes on the wire\), verified by MD5 [0-9a-f]{32}$/m)
+
+    const again = await run([...args, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(lastJson(again.stdout)).toMatchObject({ type: 'flashed', full: false, regions: [{ offset: 0x30000, blocks: 16, written: 0, verified: true }] })
+
+    image[5 * 4096 + 7] = (image[5 * 4096 + 7] ?? 0) ^ 0xff
+    writeFileSync(file, image)
+    const changed = await run(args)
+    expect(changed.code, changed.stderr).toBe(0)
+    expect(changed.stdout).toMatch(/^part\.bin 0x30000: 1 of 16 blocks written, 15 unchanged \(\d+ bytes on the wire\), verified by MD5/m)
+    expect(twin.device.flash.read(0x30000, image.length)).toEqual(image)
+
+    const full = await run([...args, '--full', '--json'])
+    expect(full.code, full.stderr).toBe(0)
+    const fullResult = lastJson(full.stdout) as { seconds: number; wireSeconds: number; phases: Record<string, number> }
+    expect(fullResult).toMatchObject({ full: true, regions: [{ blocks: 16, written: 16 }] })
+    // Where the write's time went: the parts add up to no more than the job, and the wire phases to its time on the wire.
+    const { phases } = fullResult
+    expect(Object.keys(phases).sort()).toEqual(['acks', 'blocks', 'compare', 'connect', 'erase', 'finish', 'stub', 'verify'])
+    expect(phases.compare).toBe(0)
+    expect(phases.stub).toBeGreaterThan(0)
+    expect(phases.blocks).toBeGreaterThan(0)
+    expect(Object.values(phases).reduce((sum, value) => sum + value, 0)).toBeLessThanOrEqual(fullResult.seconds + 0.005)
+    expect(Math.abs((phases.erase ?? 0) + (phases.blocks ?? 0) + (phases.acks ?? 0) - fullResult.wireSeconds)).toBeLessThan(0.005)
+    const unchanged = await run(args)
+    expect(unchanged.stdout).toMatch(/^part\.bin 0x30000: unchanged \(16 blocks compared\), verified by MD5/m)
+  })
+
   it('a dead port gives the technician something to do', async () => {
     const { code, stderr } = await run(['probe', '--port', 'rfc2217://127.0.0.1:1'])
     expect(code).toBe(1)

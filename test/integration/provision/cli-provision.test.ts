@@ -67,7 +67,8 @@ describe('pairkit provision', () => {
     const provisioned = await run(['provision', '--port', twin.url, '--nvs', path.join(pairDir, 'b-nvs.bin'), '--json'])
     expect(provisioned.code, provisioned.stderr).toBe(0)
     const result = lastJson(provisioned.stdout)
-    expect(result).toMatchObject({ type: 'provisioned', partition: { name: 'nvs', offset: 0x9000, size: 0x6000 }, bytes: 0x6000, deviceState: 'the chip was reset and runs the app' })
+    expect(result).toMatchObject({ type: 'provisioned', partition: { name: 'nvs', offset: 0x9000, size: 0x6000 }, bytes: 0x6000, blocks: 6, written: 1, deviceState: 'the chip was reset and runs the app' })
+    // The partition was erased: only the page that holds the settings differed, and only it was written.
     expect(result.readBack).toMatchObject({ config: { pairId, role: 2, staSsid: 'Barn', staPassword: '••••' } })
     expect(result.probe).toMatchObject({ chip: 'esp32', config: { config: { pairId, role: 2 } } })
     for (const secret of ['wifi-secret-b2', 'iot-secret-44']) expect(provisioned.stdout + provisioned.stderr).not.toContain(secret)
@@ -87,6 +88,12 @@ describe('pairkit provision', () => {
     expect(firstDifference(after.subarray(0, NVS.offset), before.subarray(0, NVS.offset))).toBe(-1)
     expect(firstDifference(after.subarray(NVS.offset + NVS.size), before.subarray(NVS.offset + NVS.size))).toBe(-1)
     expect(firstDifference(after.subarray(NVS.offset, NVS.offset + NVS.size), image)).toBe(-1)
+
+    // The same settings again: compared block by block with what the device holds, nothing is written.
+    const again = await run(['provision', '--port', twin.url, '--nvs', path.join(pairDir, 'b-nvs.bin'), '--no-reset', '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(lastJson(again.stdout)).toMatchObject({ type: 'provisioned', blocks: 6, written: 0 })
+    expect(firstDifference(twin.device.flash.read(NVS.offset, NVS.size), image)).toBe(-1)
   })
 
   it('erases every page of earlier settings: a smaller image leaves the rest of the partition empty', async () => {

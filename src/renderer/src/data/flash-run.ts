@@ -8,7 +8,10 @@ export interface FlashRun {
   bundleId: string
   /** What was flashed, as the bundle names itself. */
   source: string
+  /** The rate asked for; 0: the fastest each device's port is known to take. */
   baud: number
+  /** Every block written, without comparing with the devices first. */
+  full?: boolean
   ports: string[]
   /** The job key (jobs store) of each port's latest attempt; a retry replaces it. */
   jobByPort: Record<string, string>

@@ -18,7 +18,8 @@ export interface LoadChoices {
   placements: { path: string; offset: number }[]
 }
 
-const BAUD_RATES = [921600, 460800, 115200] as const
+/** 0: the fastest rate each device's port is known to take (the backend picks it). */
+const BAUD_RATES = [0, 921600, 460800, 115200] as const
 
 /**
  * The Flash view: the firmware (dropped now, or the one chosen before a reload or restart) and
@@ -36,7 +37,9 @@ export const useFlashStore = defineStore('flash', () => {
   /** The chosen devices' ids; those the page no longer knows are left out when flashing. */
   const selected = ref<string[]>([])
   const targets = computed(() => selected.value.filter((id) => devices.get(id)))
-  const baud = ref(921600)
+  const baud = ref(0)
+  /** "Write everything": no comparison with the devices first. */
+  const full = ref(false)
   const starting = ref(false)
   const startError = ref<ErrorView>()
   const runs = ref<FlashRun[]>([])
@@ -122,8 +125,8 @@ export const useFlashStore = defineStore('flash', () => {
     startError.value = undefined
     const ports = [...targets.value]
     try {
-      const started = await startJobs(loaded.bundleId, ports, baud.value)
-      const run: FlashRun = { id: nextRunId++, startedAt: Date.now(), bundleId: loaded.bundleId, source: loaded.source, baud: baud.value, ports, jobByPort: {}, refused: {} }
+      const started = await startJobs(loaded.bundleId, ports, baud.value, full.value)
+      const run: FlashRun = { id: nextRunId++, startedAt: Date.now(), bundleId: loaded.bundleId, source: loaded.source, baud: baud.value, ...(full.value ? { full: true } : {}), ports, jobByPort: {}, refused: {} }
       for (const [port, outcome] of started) {
         if ('key' in outcome) run.jobByPort[port] = outcome.key
         else run.refused[port] = outcome.error
@@ -143,7 +146,7 @@ export const useFlashStore = defineStore('flash', () => {
     const { [previous]: _dropped, ...others } = retryErrors.value
     retryErrors.value = others
     try {
-      const outcome = (await startJobs(run.bundleId, [port], run.baud)).get(port) ?? { error: { message: 'The job did not start.' } }
+      const outcome = (await startJobs(run.bundleId, [port], run.baud, run.full === true)).get(port) ?? { error: { message: 'The job did not start.' } }
       if ('error' in outcome) {
         retryErrors.value = { ...retryErrors.value, [previous]: outcome.error }
         return
@@ -156,8 +159,8 @@ export const useFlashStore = defineStore('flash', () => {
   }
 
   /** One job per port: its key in the jobs store, or why the backend did not start it. */
-  async function startJobs(bundleId: string, ports: string[], rate: number): Promise<Map<string, { key: string } | { error: ErrorView }>> {
-    const result = await useBackend().request('flash.start', { bundleId, devices: ports, baud: rate })
+  async function startJobs(bundleId: string, ports: string[], rate: number, writeAll: boolean): Promise<Map<string, { key: string } | { error: ErrorView }>> {
+    const result = await useBackend().request('flash.start', { bundleId, devices: ports, ...(rate ? { baud: rate } : {}), ...(writeAll ? { full: true } : {}) })
     // The backend answers per device (two spellings of one link are one device): map back to what was picked.
     const byDevice = new Map(result.jobs.map((job) => [job.deviceId, job]))
     const outcomes = new Map<string, { key: string } | { error: ErrorView }>()
@@ -180,7 +183,7 @@ export const useFlashStore = defineStore('flash', () => {
   }
 
   return {
-    bundle, loading, loadError, choices, files, loneFile, selected, targets, baud, starting, startError, runs, retryErrors, running,
+    bundle, loading, loadError, choices, files, loneFile, selected, targets, baud, full, starting, startError, runs, retryErrors, running,
     restore, loadFiles, reload, failLoad, start, retry, cancel,
   }
 })
