@@ -9,6 +9,8 @@ import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
 import { FlasherService } from './flasher'
+import { LabService } from './lab/lab-service'
+import type { StartLabTwin } from './lab/lab-twin-host'
 import { MonitorService } from './monitor'
 import { monitorConsoleEvents } from './monitor/console-events'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
@@ -43,6 +45,8 @@ export interface BackendOptions {
   spoolLimitMb?: string
   /** A device's parsed console for the Traffic view (the serial monitor's); none: consoles cannot be sources. */
   consoleEvents?: ConsoleEventProvider
+  /** How the virtual lab starts its twins (the host that can run them gives it); none: lab.start is unavailable. */
+  startLabTwin?: StartLabTwin
 }
 
 export class Backend extends Disposable {
@@ -60,6 +64,7 @@ export class Backend extends Disposable {
   readonly monitor: MonitorService
   readonly signallingWatch: SignallingWatchService
   readonly traffic: TrafficService
+  readonly lab: LabService
 
   constructor(options: BackendOptions) {
     super()
@@ -116,6 +121,13 @@ export class Backend extends Disposable {
     const bridgeTests = new BridgeTestJobs()
     this.register({ dispose: () => bridgeTests.dispose() })
     this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
+
+    // The lab's flash and provisioning jobs go through the same flasher, locks and flash.job events.
+    const lab = (this.lab = new LabService({ flasher, ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
+    this.register({ dispose: () => void lab.dispose() })
+    this.register(lab.onDidChange((state) => this._onEvent.fire({ name: 'lab.changed', payload: state })))
+    // The lab's twins are devices like any other: they show in Devices from the moment they listen.
+    this.register(lab.onItem((item) => item.kind === 'twin' && this.devices.add(item.serial)))
 
     this.handlers = {
       'app.info': () => ({
@@ -211,6 +223,9 @@ export class Backend extends Disposable {
         return {}
       },
       'bridgeTest.jobs': () => bridgeTests.list(),
+      'lab.state': () => lab.state,
+      'lab.start': ({ chip }) => lab.start(chip),
+      'lab.stop': () => lab.stop(),
     }
   }
 }

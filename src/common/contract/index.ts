@@ -7,6 +7,7 @@ import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
+import { labEvents, labRequests } from './lab'
 import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
 import { signallingEvents, signallingRequests } from './signalling'
@@ -25,6 +26,7 @@ export const contract = {
     ...monitorRequests,
     ...signallingRequests,
     ...trafficRequests,
+    ...labRequests,
   },
   events: {
     ...appEvents,
@@ -37,6 +39,7 @@ export const contract = {
     ...monitorEvents,
     ...signallingEvents,
     ...trafficEvents,
+    ...labEvents,
   },
 } as const
 
@@ -76,6 +79,7 @@ export * from './config'
 export * from './devices'
 export * from './flash'
 export * from './history'
+export * from './lab'
 export * from './monitor'
 export * from './ports'
 export * from './signalling'
