@@ -38,7 +38,7 @@ export function demoFlasherArgs(chip: string): string {
   const image = (offset: string, file: string) => ({ offset, file, encrypted: 'false' })
   return JSON.stringify(
     {
-      write_flash_args: ['--flash_mode', DEMO_FLASH.mode, '--flash_size', DEMO_FLASH.size, '--flash_freq', DEMO_FLASH.freq],
+      write_flash_args: [esptoolOption('flash_mode'), DEMO_FLASH.mode, esptoolOption('flash_size'), DEMO_FLASH.size, esptoolOption('flash_freq'), DEMO_FLASH.freq],
       flash_settings: { flash_mode: DEMO_FLASH.mode, flash_size: DEMO_FLASH.size, flash_freq: DEMO_FLASH.freq },
       flash_files: { [bootloaderOffset]: DEMO_FILES.bootloader, [table]: DEMO_FILES.partitionTable, [app]: DEMO_FILES.app },
       bootloader: image(bootloaderOffset, DEMO_FILES.bootloader),
@@ -49,6 +49,11 @@ export function demoFlasherArgs(chip: string): string {
     null,
     4,
   ) + '\n'
+}
+
+/** An option of esptool's write_flash as the build lists it (data for esptool, never shown to a technician). */
+function esptoolOption(name: string): string {
+  return `--${name}`
 }
 
 /** The build folder's files by their paths relative to it. */

@@ -82,7 +82,7 @@ export class LabService {
   /** Starts the lab and returns the starting state at once; ready() or onDidChange tell the rest. */
   start(chip: string = DEFAULT_LAB_CHIP): LabState {
     if (!this.options.startTwin) {
-      throw new PairKitError('UNAVAILABLE', 'this PairKit cannot run virtual devices', { hint: 'Start the lab from the command line with `pairkit lab`, or open PairKit with `pairkit web`.' })
+      throw new PairKitError('UNAVAILABLE', 'this PairKit cannot run virtual devices', { hint: 'Start the virtual lab from PairKit\'s command line, or open PairKit in its browser host, which runs virtual devices.' })
     }
     if (this.current.status === 'starting' || this.current.status === 'ready' || this.current.status === 'stopping') {
       throw new PairKitError('DEVICE_BUSY', `the virtual lab is already ${this.current.status === 'ready' ? 'running' : this.current.status}`, { hint: 'Stop it first, or use the one that runs.' })
