@@ -88,4 +88,21 @@ describe('pairkit lab', () => {
     for (const port of ports) expect(await tcpOpen(port), `port ${port}`).toBe(false)
     expect(await udpFree(portOf(String(stun?.url)))).toBe(true)
   }, 180_000)
+
+  it('ends on SIGTERM while it is still starting, and closes what it had opened', async () => {
+    const dataDir = makeTempDir('pairkit-lab-term-')
+    const child = spawnPairkit(['lab', '--json', '--chip', 'esp32'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } })
+    let stdout = ''
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const ended = runToEnd(child)
+    await waitForLine(child.stdout as NodeJS.ReadableStream, /"kind":"twin","role":2/, 60_000)
+    const items = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+    const ports = items.flatMap((item) => (item.kind === 'twin' ? [portOf(String(item.serial))] : item.kind === 'signalling' ? [portOf(String(item.url))] : []))
+    expect(ports).toHaveLength(3)
+    child.kill('SIGTERM')
+    const result = await ended
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).not.toContain('"kind":"ready"')
+    for (const port of ports) expect(await tcpOpen(port), `port ${port}`).toBe(false)
+  }, 120_000)
 })
