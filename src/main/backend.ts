@@ -10,6 +10,8 @@ import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
 import { DiagnosticsService } from './diagnostics'
 import { FlasherService } from './flasher'
+import { LabService } from './lab/lab-service'
+import type { StartLabTwin } from './lab/lab-twin-host'
 import { MonitorService } from './monitor'
 import { monitorConsoleEvents } from './monitor/console-events'
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store'
@@ -44,6 +46,8 @@ export interface BackendOptions {
   spoolLimitMb?: string
   /** A device's parsed console for the Traffic view (the serial monitor's); none: consoles cannot be sources. */
   consoleEvents?: ConsoleEventProvider
+  /** How the virtual lab starts its twins (the host that can run them gives it); none: lab.start is unavailable. */
+  startLabTwin?: StartLabTwin
 }
 
 export class Backend extends Disposable {
@@ -63,6 +67,7 @@ export class Backend extends Disposable {
   readonly traffic: TrafficService
   /** ICE models and findings from every parsed console event, per device and per pair. */
   readonly diagnostics: DiagnosticsService
+  readonly lab: LabService
 
   constructor(options: BackendOptions) {
     super()
@@ -122,6 +127,13 @@ export class Backend extends Disposable {
     const bridgeTests = new BridgeTestJobs()
     this.register({ dispose: () => bridgeTests.dispose() })
     this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
+
+    // The lab's flash and provisioning jobs go through the same flasher, locks and flash.job events.
+    const lab = (this.lab = new LabService({ flasher, ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
+    this.register({ dispose: () => void lab.dispose() })
+    this.register(lab.onDidChange((state) => this._onEvent.fire({ name: 'lab.changed', payload: state })))
+    // The lab's twins are devices like any other: they show in Devices from the moment they listen.
+    this.register(lab.onItem((item) => item.kind === 'twin' && this.devices.add(item.serial)))
 
     this.handlers = {
       'app.info': () => ({
@@ -224,6 +236,9 @@ export class Backend extends Disposable {
       'ice.device': ({ deviceId }) => diagnostics.device(deviceId),
       'ice.pair': ({ pairId }) => diagnostics.pair(pairId),
       'diagnosis.list': (target) => diagnostics.findings(target),
+      'lab.state': () => lab.state,
+      'lab.start': ({ chip }) => lab.start(chip),
+      'lab.stop': () => lab.stop(),
     }
   }
 }

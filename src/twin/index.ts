@@ -36,6 +36,8 @@ export interface TwinOptions {
   deepSleepMs?: number
   /** What the firmware may connect to: loopback only (default), or any configured server. */
   network?: TwinNetwork
+  /** The port the firmware's broker listens on (whatever NVS says); default 0, a free one at each boot. */
+  brokerPort?: number
   logColours?: boolean
   onNote?: (text: string) => void
   onBroker?: (url: string) => void
@@ -88,7 +90,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       logColours: options.logColours ?? true,
       quirks: options.quirks ?? 'intended',
       brokerHost: '127.0.0.1',
-      brokerPort: 0,
+      brokerPort: options.brokerPort ?? 0,
       panicAfterMs: faults.panicAfterMs,
       bootloopMs: faults.bootloopMs,
       floodBytesPerSecond: faults.floodBytesPerSecond,

@@ -6,6 +6,7 @@ import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
 import { eraseCommand } from './erase'
 import { flashCommand } from './flash'
+import { labCommand } from './lab'
 import { logsParseCommand } from './logs-parse'
 import { monitorCommand } from './monitor'
 import { partitionTableToBinCommand } from './partition-table-to-bin'
@@ -41,9 +42,10 @@ export const COMMANDS: readonly Command[] = [
   // Read what devices print.
   monitorCommand,
   logsParseCommand,
-  // Run the bridge, test it, run a virtual device, or the UI.
+  // Run the bridge, test it, run a virtual device or a virtual lab, or the UI.
   peerCommand,
   bridgeTestCommand,
   twinCommand,
+  labCommand,
   webCommand,
 ]

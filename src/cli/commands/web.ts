@@ -38,15 +38,17 @@ Example: pairkit web --port 8080`,
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
       throw new PairKitError('NOT_FOUND', 'the UI is not built', { hint: 'Run `npm run build` first, or use `npm run web`.' })
     }
-    const [{ Backend }, { startWebHost }, { keptWebToken }, { resolveDataDir }] = await Promise.all([
+    const [{ Backend }, { startWebHost }, { keptWebToken }, { resolveDataDir }, { labTwinStarter }] = await Promise.all([
       import('../../main/backend'),
       import('../../main/host/web-host'),
       import('../../main/host/web-token'),
       import('../../main/state/data-dir'),
+      import('../../twin/lab-twin'),
     ])
     const dataDir = resolveDataDir(typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined)
     const token = port === 0 ? undefined : readableToken(() => keptWebToken(dataDir), dataDir)
-    const backend = new Backend({ host: 'browser', dataDir })
+    // The browser host runs the virtual lab's twins in its own process.
+    const backend = new Backend({ host: 'browser', dataDir, startLabTwin: labTwinStarter({ onNote: (text) => out.error(text) }) })
     const host = await startWebHost({ backend, rendererDir, port, ...(token ? { token } : {}) }).catch((error: unknown) => {
       backend.dispose()
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PairKitError('PORT_BUSY', `port ${port} on 127.0.0.1 is in use (another PairKit?)`, { hint: 'Open the PairKit that runs there, or choose another --port.' })
@@ -58,6 +60,7 @@ Example: pairkit web --port 8080`,
       signal.addEventListener('abort', () => resolve(), { once: true })
       process.once('SIGTERM', () => resolve())
     })
+    await backend.lab.stop()
     await host.close()
     backend.dispose()
     return 0

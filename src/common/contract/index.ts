@@ -8,6 +8,7 @@ import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
 import { historyEvents, historyRequests } from './history'
 import { iceEvents, iceRequests } from './ice'
+import { labEvents, labRequests } from './lab'
 import { monitorEvents, monitorLossyEvents, monitorRequests } from './monitor'
 import { portsEvents, portsRequests } from './ports'
 import { signallingEvents, signallingRequests } from './signalling'
@@ -27,6 +28,7 @@ export const contract = {
     ...signallingRequests,
     ...trafficRequests,
     ...iceRequests,
+    ...labRequests,
   },
   events: {
     ...appEvents,
@@ -40,6 +42,7 @@ export const contract = {
     ...signallingEvents,
     ...trafficEvents,
     ...iceEvents,
+    ...labEvents,
   },
 } as const
 
@@ -80,6 +83,7 @@ export * from './devices'
 export * from './flash'
 export * from './history'
 export * from './ice'
+export * from './lab'
 export * from './monitor'
 export * from './ports'
 export * from './signalling'

@@ -1,0 +1,84 @@
+import { UsageError, type Command } from '../command'
+
+/** The chips the demo firmware is made for (src/common/demo-firmware), named here so --help loads nothing. */
+const LAB_CHIPS = ['esp32', 'esp32s3', 'esp32c3']
+
+export const labCommand: Command = {
+  name: 'lab',
+  summary: 'Run a virtual lab: two twins flashed with PairKit\'s demo firmware, provisioned as a pair and connected, on this computer only.',
+  usage: 'lab [--chip esp32s3] [--data-dir DIR] [--json]',
+  help: `
+Starts, on 127.0.0.1 only, a signalling broker, a STUN server and two virtual ESP32s
+(twins) on rfc2217:// links; writes PairKit's own demo firmware (serverless_mqtt) to both,
+provisions them as roles 1 and 2 of a new pair that uses that broker and STUN server,
+resets them and waits until they are connected to each other. It then runs until Ctrl-C
+(or SIGTERM), which ends all of it.
+
+The twins' serial links work with every PairKit command and view (probe, monitor, flash,
+provision, the bridge test on their brokers) and with esptool. Their flash files and the
+demo firmware's build folder are kept in the lab folder of PairKit's data folder.
+
+  --chip NAME     esp32, esp32s3 (default) or esp32c3
+  --data-dir DIR  PairKit's data folder (default: PAIRKIT_DATA_DIR, else the app's own)
+  --json          one JSON object per line for everything started: {"kind":"signalling","url"},
+                  {"kind":"stun","url"}, {"kind":"firmware","path",…}, for each twin
+                  {"kind":"twin","role","serial","mqtt",…}; then {"kind":"ready","pairId"}
+
+Example: pairkit lab --json`,
+  options: { chip: { type: 'string' }, 'data-dir': { type: 'string' } },
+  positionals: { min: 0, max: 0 },
+  async run({ values, out, signal }) {
+    const chip = values.chip ?? 'esp32s3'
+    if (typeof chip !== 'string' || !LAB_CHIPS.includes(chip)) throw new UsageError(`--chip must be ${LAB_CHIPS.join(', ')}`)
+    if (values['data-dir'] === '') throw new UsageError('--data-dir needs a folder')
+    const [{ LabService }, { labTwinStarter }, { resolveDataDir }] = await Promise.all([
+      import('../../main/lab/lab-service'),
+      import('../../twin/lab-twin'),
+      import('../../main/state/data-dir'),
+    ])
+    const lab = new LabService({ startTwin: labTwinStarter({ onNote: (text) => out.error(text) }), dataDir: resolveDataDir(typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined) })
+    lab.onItem((item) => out.result(item, () => describeItem(item)))
+    const shownSteps = new Map<number, string>()
+    lab.onDidChange((state) => {
+      for (const twin of state.twins) {
+        if (shownSteps.get(twin.role) === twin.step || twin.step === 'starting') continue
+        shownSteps.set(twin.role, twin.step)
+        out.info(`Twin ${twin.role}: ${twin.step}`)
+      }
+    })
+    // Ctrl-C reaches us as the abort of `signal`; SIGTERM (a service manager, a test) likewise ends the lab.
+    const stopped = new Promise<'stopped'>((resolve) => {
+      if (signal.aborted) resolve('stopped')
+      signal.addEventListener('abort', () => resolve('stopped'), { once: true })
+      process.once('SIGTERM', () => resolve('stopped'))
+    })
+    try {
+      lab.start(chip)
+      const ready = lab.ready().then(() => 'ready' as const)
+      ready.catch(() => undefined)
+      if ((await Promise.race([ready, stopped])) === 'ready') {
+        const pairId = lab.state.pairId ?? ''
+        out.result({ kind: 'ready', pairId }, () => `Ready: the twins are connected to each other as pair ${pairId}. Ctrl-C ends the lab.`)
+        await stopped
+      }
+    } finally {
+      await lab.dispose()
+    }
+    return 0
+  },
+}
+
+function describeItem(item: { kind: string; [key: string]: unknown }): string {
+  switch (item.kind) {
+    case 'signalling':
+      return `Signalling broker: ${String(item.url)}`
+    case 'stun':
+      return `STUN server: ${String(item.url)}`
+    case 'firmware':
+      return `Demo firmware (${String(item.chip)}): ${String(item.path)}`
+    case 'twin':
+      return `Twin ${String(item.role)} (site ${item.role === 1 ? 'A' : 'B'}): ${String(item.serial)}, its IoT network broker ${String(item.mqtt)}`
+    default:
+      return JSON.stringify(item)
+  }
+}
