@@ -3,6 +3,7 @@
 // WebSocket) carry exactly these messages and validate them on arrival.
 import type { z } from 'zod'
 import { appEvents, appRequests } from './app'
+import { commissionEvents, commissionRequests } from './commission'
 import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
@@ -25,6 +26,7 @@ export const contract = {
     ...monitorRequests,
     ...signallingRequests,
     ...trafficRequests,
+    ...commissionRequests,
   },
   events: {
     ...appEvents,
@@ -37,6 +39,7 @@ export const contract = {
     ...monitorEvents,
     ...signallingEvents,
     ...trafficEvents,
+    ...commissionEvents,
   },
 } as const
 
@@ -72,6 +75,7 @@ export function isEventName(name: string): name is EventName {
 }
 
 export * from './app'
+export * from './commission'
 export * from './config'
 export * from './devices'
 export * from './flash'
