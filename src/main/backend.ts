@@ -5,6 +5,8 @@ import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contrac
 import { Emitter } from '../common/event'
 import { Disposable, toDisposable } from '../common/lifecycle'
 import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
+import { CommissionService } from './commission/commission-service'
+import { CommissionStore } from './commission/commission-store'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
@@ -60,6 +62,7 @@ export class Backend extends Disposable {
   readonly monitor: MonitorService
   readonly signallingWatch: SignallingWatchService
   readonly traffic: TrafficService
+  readonly commissioning: CommissionService
 
   constructor(options: BackendOptions) {
     super()
@@ -116,6 +119,17 @@ export class Backend extends Disposable {
     const bridgeTests = new BridgeTestJobs()
     this.register({ dispose: () => bridgeTests.dispose() })
     this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
+    const commissioning = (this.commissioning = new CommissionService({
+      flasher,
+      jobs,
+      registry: this.devices,
+      monitor,
+      config,
+      history,
+      store: new CommissionStore(dataDir),
+    }))
+    this.register({ dispose: () => void commissioning.dispose() })
+    this.register(commissioning.onState((state) => this._onEvent.fire({ name: 'commission.state', payload: state })))
 
     this.handlers = {
       'app.info': () => ({
@@ -211,6 +225,29 @@ export class Backend extends Disposable {
         return {}
       },
       'bridgeTest.jobs': () => bridgeTests.list(),
+      'commission.start': (input) => {
+        const commissionId = commissioning.start({
+          a: input.a,
+          b: input.b,
+          pairId: input.pairId,
+          bundle: this.bundles.get(input.bundleId),
+          bundleInfo: this.bundles.describe(input.bundleId),
+          ...(input.siteAMqtt ? { siteAMqtt: input.siteAMqtt } : {}),
+          ...(input.siteBMqtt ? { siteBMqtt: input.siteBMqtt } : {}),
+          ...(input.notes !== undefined ? { notes: input.notes } : {}),
+        })
+        return { commissionId }
+      },
+      'commission.resume': ({ commissionId, from, notes }) => {
+        commissioning.resume(commissionId, { ...(from ? { from } : {}), ...(notes !== undefined ? { notes } : {}) })
+        return {}
+      },
+      'commission.cancel': ({ commissionId }) => {
+        commissioning.cancel(commissionId)
+        return {}
+      },
+      'commission.records': ({ pairId }) => commissioning.records(pairId),
+      'commission.report': ({ commissionId }) => commissioning.report(commissionId),
     }
   }
 }
