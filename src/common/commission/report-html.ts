@@ -84,7 +84,8 @@ ${config}
 </table>
 <h2>Connection</h2>
 <table>
-${row('Selected pair (A)', selected ? `${endpoint(selected.local)} → ${endpoint(selected.remote)}` : 'none selected')}
+${row('Selected pair (A)', selected ? `${endpoint(selected.local)} → ${endpoint(selected.remote)}` : text(report.ice.note ?? 'none selected'))}
+${row('Candidate pairs of A', e(String(report.ice.pairs)))}
 ${row('Candidate types of A', text(report.ice.candidateTypes.a.join(', ')))}
 ${row('Candidate types of B', text(report.ice.candidateTypes.b.join(', ')))}
 </table>

@@ -48,6 +48,10 @@ export const CommissionReportSchema = z.object({
   ice: z.object({
     /** The pair A selected (its local and the remote it talks to), null when it never selected one. */
     selected: z.object({ local: EndpointSchema.optional(), remote: EndpointSchema }).nullable(),
+    /** Why there is no selected pair (the firmware's ICE library does not log it at every level). */
+    note: z.string().optional(),
+    /** The candidate pairs A formed or logged (the selected one among them when known). */
+    pairs: z.number().int(),
     /** The candidate types each side offered (host, srflx, relay …). */
     candidateTypes: z.object({ a: z.array(CandidateTypeSchema), b: z.array(CandidateTypeSchema) }),
   }),

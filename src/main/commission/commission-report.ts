@@ -59,6 +59,8 @@ export function buildCommissionReport(input: ReportInput): CommissionReport {
             remote: withType(selected.remote, typeOf(selected.remote, aSession?.remote)),
           }
         : null,
+      ...(selected ? {} : { note: 'neither console names the candidate pair the devices selected' }),
+      pairs: aSession?.pairs.length ?? 0,
       candidateTypes: { a: candidateTypes(input.a.ice), b: candidateTypes(input.b.ice) },
     },
     bridgeTest: input.bridgeTest ?? null,

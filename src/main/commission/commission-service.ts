@@ -81,6 +81,8 @@ export interface StartCommission {
 export const COMMISSION_BRIDGE_TEST: Omit<BridgeTestOptions, 'a' | 'b' | 'signal'> = { count: 50, throughput: [50, 200], stepMs: 1000 }
 
 const WATCH_POLL_MS = 100
+/** Steps that only watch the consoles. */
+const WATCH_STEPS: readonly CommissionStepId[] = ['boot', 'sync', 'connect']
 
 interface Flow {
   state: CommissionState
@@ -155,6 +157,9 @@ export class CommissionService {
       throw new PairKitError('NOT_FOUND', 'the firmware bundle of this commissioning is no longer loaded', { hint: 'Start a new commissioning with the firmware.' })
     }
     flow.state = resumeFrom(flow.state, from)
+    // A watch resumed on consoles still open judges what they show from now on (the firmware
+    // tries again by itself after a failure); the failure it stopped at is behind it.
+    if (WATCH_STEPS.includes(from)) for (const side of ['a', 'b'] as const) flow.watches[side].mark()
     if (options.notes !== undefined) flow.request.notes = options.notes
     flow.controller = new AbortController()
     this.save(flow)
