@@ -5,6 +5,8 @@ import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contrac
 import { Emitter } from '../common/event'
 import { Disposable, toDisposable } from '../common/lifecycle'
 import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
+import { CommissionService } from './commission/commission-service'
+import { CommissionStore } from './commission/commission-store'
 import { DeviceJobs } from './devices/device-jobs'
 import { DeviceLocks } from './devices/device-locks'
 import { DeviceRegistry } from './devices/device-registry'
@@ -68,6 +70,7 @@ export class Backend extends Disposable {
   /** ICE models and findings from every parsed console event, per device and per pair. */
   readonly diagnostics: DiagnosticsService
   readonly lab: LabService
+  readonly commissioning: CommissionService
 
   constructor(options: BackendOptions) {
     super()
@@ -127,6 +130,17 @@ export class Backend extends Disposable {
     const bridgeTests = new BridgeTestJobs()
     this.register({ dispose: () => bridgeTests.dispose() })
     this.register(bridgeTests.onJob((job) => this._onEvent.fire({ name: 'bridgeTest.job', payload: job })))
+    const commissioning = (this.commissioning = new CommissionService({
+      flasher,
+      jobs,
+      registry: this.devices,
+      monitor,
+      config,
+      history,
+      store: new CommissionStore(dataDir),
+    }))
+    this.register({ dispose: () => void commissioning.dispose() })
+    this.register(commissioning.onState((state) => this._onEvent.fire({ name: 'commission.state', payload: state })))
 
     // The lab's flash and provisioning jobs go through the same flasher, locks and flash.job events.
     const lab = (this.lab = new LabService({ flasher, ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
@@ -239,6 +253,29 @@ export class Backend extends Disposable {
       'lab.state': () => lab.state,
       'lab.start': ({ chip }) => lab.start(chip),
       'lab.stop': () => lab.stop(),
+      'commission.start': (input) => {
+        const commissionId = commissioning.start({
+          a: input.a,
+          b: input.b,
+          pairId: input.pairId,
+          bundle: this.bundles.get(input.bundleId),
+          bundleInfo: this.bundles.describe(input.bundleId),
+          ...(input.siteAMqtt ? { siteAMqtt: input.siteAMqtt } : {}),
+          ...(input.siteBMqtt ? { siteBMqtt: input.siteBMqtt } : {}),
+          ...(input.notes !== undefined ? { notes: input.notes } : {}),
+        })
+        return { commissionId }
+      },
+      'commission.resume': ({ commissionId, from, notes }) => {
+        commissioning.resume(commissionId, { ...(from ? { from } : {}), ...(notes !== undefined ? { notes } : {}) })
+        return {}
+      },
+      'commission.cancel': ({ commissionId }) => {
+        commissioning.cancel(commissionId)
+        return {}
+      },
+      'commission.records': ({ pairId }) => commissioning.records(pairId),
+      'commission.report': ({ commissionId }) => commissioning.report(commissionId),
     }
   }
 }

@@ -2,6 +2,7 @@
 import type { Command } from '../command'
 import { bridgeTestCommand } from './bridge-test'
 import { bundleInspectCommand } from './bundle-inspect'
+import { commissionCommand } from './commission'
 import { configPairCommand } from './config-pair'
 import { configShowCommand } from './config-show'
 import { eraseCommand } from './erase'
@@ -45,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
   // Run the bridge, test it, run a virtual device or a virtual lab, or the UI.
   peerCommand,
   bridgeTestCommand,
+  commissionCommand,
   twinCommand,
   labCommand,
   webCommand,

@@ -3,6 +3,7 @@
 // WebSocket) carry exactly these messages and validate them on arrival.
 import type { z } from 'zod'
 import { appEvents, appRequests } from './app'
+import { commissionEvents, commissionRequests } from './commission'
 import { configEvents, configRequests } from './config'
 import { devicesEvents, devicesRequests } from './devices'
 import { flashEvents, flashRequests } from './flash'
@@ -29,6 +30,7 @@ export const contract = {
     ...trafficRequests,
     ...iceRequests,
     ...labRequests,
+    ...commissionRequests,
   },
   events: {
     ...appEvents,
@@ -43,6 +45,7 @@ export const contract = {
     ...trafficEvents,
     ...iceEvents,
     ...labEvents,
+    ...commissionEvents,
   },
 } as const
 
@@ -78,6 +81,7 @@ export function isEventName(name: string): name is EventName {
 }
 
 export * from './app'
+export * from './commission'
 export * from './config'
 export * from './devices'
 export * from './flash'

@@ -26,6 +26,8 @@ interface Tracked {
   reached: boolean
   bundle?: { name: string; sha256: string }
   pair?: { pairId: string; role: 1 | 2 }
+  /** The commissioning this job is a step of. */
+  commissionId?: string
 }
 
 /** Failures that mean the link itself is not there (as opposed to a chip that did not answer). */
@@ -55,9 +57,10 @@ export class DeviceJobs extends Disposable {
   }
 
   /** Writes the regions, verifies them, resets, and probes the device again in the same job. */
-  flash(link: string, work: { regions: PlannedRegion[]; chip?: string; bundle: { name: string; sha256: string }; options: ConnectOptions; full?: boolean }): string {
+  flash(link: string, work: { regions: PlannedRegion[]; chip?: string; bundle: { name: string; sha256: string }; options: ConnectOptions; full?: boolean; pair?: Tracked['pair']; commissionId?: string }): string {
     const { id } = this.registry.add(link)
-    return this.start({ operation: 'flash', deviceId: id, bundle: work.bundle }, () =>
+    const context = { ...(work.pair ? { pair: work.pair } : {}), ...(work.commissionId ? { commissionId: work.commissionId } : {}) }
+    return this.start({ operation: 'flash', deviceId: id, bundle: work.bundle, ...context }, () =>
       this.flasher.start({
         operation: 'flash',
         port: id,
@@ -85,12 +88,12 @@ export class DeviceJobs extends Disposable {
    * Writes the pair's settings for `role` into the device's nvs partition. Refused at once,
    * before the device is touched, when the pair or its passwords are not available.
    */
-  provision(link: string, pairId: string, role: 1 | 2, options: { noReset?: boolean } = {}): string {
+  provision(link: string, pairId: string, role: 1 | 2, options: { noReset?: boolean; commissionId?: string } = {}): string {
     const side = role === 1 ? 'a' : 'b'
     this.config.checkCanProvision(pairId, side)
     const { id } = this.registry.add(link)
     const pair = { pairId, role }
-    return this.start({ operation: 'provision', deviceId: id, pair }, () =>
+    return this.start({ operation: 'provision', deviceId: id, pair, ...(options.commissionId ? { commissionId: options.commissionId } : {}) }, () =>
       this.flasher.start({
         operation: 'provision',
         port: id,
@@ -150,6 +153,7 @@ export class DeviceJobs extends Disposable {
       ...(facts?.mac ? { mac: facts.mac } : {}),
       ...(job.bundle ? { bundle: job.bundle } : {}),
       ...(job.pair ? { pair: job.pair } : {}),
+      ...(job.commissionId ? { commissionId: job.commissionId } : {}),
       ...(state.type === 'failed' ? { error: state.error } : {}),
     }
     this.history.add(entry)

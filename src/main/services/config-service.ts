@@ -12,6 +12,7 @@ import {
   diffConfig,
   formatConfig,
   hasUrlPassword,
+  MASKED_URL_PASSWORD,
   maskUrlPassword,
   pairingProblems,
   provisionPair,
@@ -117,6 +118,32 @@ export class ConfigService {
     record.secrets = [...secrets].sort()
     this.save()
     return this.summary(record)
+  }
+
+  /** One pair as the UI sees it (secrets redacted). */
+  summaryOf(pairId: string): PairSummary {
+    return this.summary(this.record(pairId))
+  }
+
+  /**
+   * The pair's secrets in clear text, to scrub them out of files that leave PairKit (a support
+   * bundle holds the devices' raw consoles); never shown anywhere.
+   */
+  secretTexts(pairId: string): string[] {
+    const record = this.record(pairId)
+    const texts = new Set<string>()
+    for (const side of ['a', 'b'] as const) {
+      const config = this.tryWithSecrets(record, side)
+      for (const field of SECRET_FIELDS) {
+        const value = String(config[field])
+        if (value !== '' && value !== REDACTED) texts.add(value)
+      }
+      for (const field of URI_FIELDS) {
+        const password = urlPassword(String(config[field]))
+        if (password) for (const form of [password, safeDecode(password)]) texts.add(form)
+      }
+    }
+    return [...texts]
   }
 
   /** The pair's signalling broker (with its password) and sync topic prefix, for the Traffic view. */
@@ -304,6 +331,25 @@ export function passwordsGone(pairId: string, storage: SecretStore['kind'] | 'un
   return new PairKitError('NOT_FOUND', `the passwords of pair ${pairId} are not stored on this computer: enter them again in Configure`, {
     hint: 'Enter the pair\'s Wi-Fi (and TURN or broker) passwords again in Configure; nothing was written to the device.',
   })
+}
+
+/** The password in a URL's userinfo as written there (percent-encoded), if any. */
+function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password
+    // A masked password is no secret.
+    return password && safeDecode(password) !== MASKED_URL_PASSWORD ? password : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 function shown(config: DeviceConfig): ShownConfig {

@@ -1,6 +1,6 @@
 // The flash history: every firmware flash and provisioning made from the UI, with when, on
 // which device, what was written (the bundle's name and SHA-256, or the pair and role) and
-// how it ended. Kept in history.json in the data folder, the newest MAX_HISTORY_ENTRIES.
+// how it ended; and each commissioning and bridge test of a pair, once per device. Kept in history.json in the data folder, the newest MAX_HISTORY_ENTRIES.
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
@@ -32,10 +32,12 @@ export class HistoryStore {
     return added
   }
 
-  /** Newest first; for one device (any spelling of its link) when given. */
-  list(options: { deviceId?: string; limit?: number } = {}): HistoryEntry[] {
+  /** Newest first; for one device (any spelling of its link) and for one pair when given. */
+  list(options: { deviceId?: string; pairId?: string; limit?: number } = {}): HistoryEntry[] {
     const deviceId = options.deviceId === undefined ? undefined : deviceIdOf(options.deviceId)
-    const matching = this.entries.filter((entry) => deviceId === undefined || entry.deviceId === deviceId)
+    const matching = this.entries.filter(
+      (entry) => (deviceId === undefined || entry.deviceId === deviceId) && (options.pairId === undefined || entry.pair?.pairId === options.pairId),
+    )
     return matching.reverse().slice(0, options.limit ?? MAX_HISTORY_ENTRIES)
   }
 
