@@ -2,6 +2,7 @@
 // The Electron entry and the browser host both serve this same object; neither adds logic.
 import os from 'node:os'
 import type { AppInfo, ContractEvent, ContractHandlers } from '../common/contract'
+import { bytesToBase64 } from '../common/base64'
 import { Emitter } from '../common/event'
 import { Disposable, toDisposable } from '../common/lifecycle'
 import { BridgeTestJobs } from './bridge-test/bridge-test-jobs'
@@ -276,6 +277,10 @@ export class Backend extends Disposable {
       },
       'commission.records': ({ pairId }) => commissioning.records(pairId),
       'commission.report': ({ commissionId }) => commissioning.report(commissionId),
+      'commission.supportBundle': async ({ commissionId }) => {
+        const { fileName, bytes } = await commissioning.supportBundle(commissionId)
+        return { fileName, base64: bytesToBase64(bytes) }
+      },
     }
   }
 }

@@ -42,6 +42,11 @@ export const commissionRequests = {
     input: z.object({ commissionId: z.string().min(1).max(100) }).strict(),
     output: z.object({ report: CommissionReportSchema, html: z.string() }),
   },
+  /** A written report's support bundle (.zip, base64): consoles, events, ICE models, redacted settings, the report. */
+  'commission.supportBundle': {
+    input: z.object({ commissionId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+  },
 } as const
 
 export const commissionEvents = {

@@ -5,7 +5,7 @@
 // test between the site brokers — and ends done, skipped or failed within its time limit. A
 // failed step keeps the diagnosis; resume() runs the flow again from it.
 import { randomUUID } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { validateBundle, type Bundle } from '../../common/bundle'
 import { renderCommissionReportHtml } from '../../common/commission/report-html'
@@ -189,6 +189,17 @@ export class CommissionService {
     const report = this.options.store.get(commissionId)?.report
     if (!report) throw new PairKitError('NOT_FOUND', `commissioning ${commissionId} has no report`, { hint: 'Run the commissioning to its end; the report is its last step.' })
     return { report, html: renderCommissionReportHtml(report) }
+  }
+
+  /** The support bundle written with the report, as its file name and bytes. */
+  async supportBundle(commissionId: string): Promise<{ fileName: string; bytes: Uint8Array }> {
+    const file = this.files(commissionId)?.supportBundle
+    const missing = () => new PairKitError('NOT_FOUND', `commissioning ${commissionId} has no support bundle`, { hint: 'Run the commissioning to its end with a data folder; the bundle is written with the report.' })
+    if (!file) throw missing()
+    const bytes = await readFile(file).catch(() => {
+      throw missing()
+    })
+    return { fileName: path.basename(file), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
   }
 
   /** Where a finished flow's report files are. */

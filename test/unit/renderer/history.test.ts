@@ -2,7 +2,7 @@
 // written (firmware name and SHA-256, or pair and side) and how it ended.
 import { describe, expect, it } from 'vitest'
 import type { HistoryEntry } from '../../../src/common/contract'
-import { groupByDevice, outcomeText, shortSha256, writtenText } from '../../../src/renderer/src/data/history'
+import { groupByDevice, operationName, outcomeText, shortSha256, writtenText } from '../../../src/renderer/src/data/history'
 
 const entry = (deviceId: string, endedAt: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   id: `${deviceId}-${endedAt}`, startedAt: endedAt - 1, endedAt, deviceId, operation: 'flash', outcome: 'done', regions: [], ...extra,
@@ -26,5 +26,16 @@ describe('device history', () => {
     expect(outcomeText(entry('/dev/a', 1))).toBe('Written and verified by MD5.')
     expect(outcomeText(entry('/dev/a', 1, { outcome: 'failed', error: { code: 'NO_ANSWER', message: 'no answer from the chip' } }))).toBe('No answer from the chip.')
     expect(outcomeText(entry('/dev/a', 1, { outcome: 'cancelled', deviceState: 'the flash is partly written' }))).toBe('Cancelled: the flash is partly written.')
+  })
+
+  it('names commissionings and bridge tests as such, not as firmware writes', () => {
+    expect(operationName('flash')).toBe('Firmware')
+    expect(operationName('provision')).toBe('Pair settings')
+    expect(operationName('commission')).toBe('Commissioning')
+    expect(operationName('bridge-test')).toBe('Bridge test')
+    const pair = { pairId: '5f0c2a9e81d3b7a4', role: 1 as const }
+    expect(outcomeText(entry('/dev/a', 1, { operation: 'commission', pair }))).toBe('Commissioned: every step passed, the bridge test too.')
+    expect(outcomeText(entry('/dev/a', 1, { operation: 'bridge-test', pair }))).toBe('Passed: messages crossed both ways within the thresholds.')
+    expect(outcomeText(entry('/dev/a', 1, { operation: 'bridge-test', pair, outcome: 'failed' }))).toBe('Failed: loss or latency over the thresholds.')
   })
 })

@@ -1,5 +1,6 @@
-// The flash history as the page shows it: each write grouped under its device, newest first,
-// with what was written (the firmware's name and SHA-256, or the pair and role) in one line.
+// The history as the page shows it: each write, commissioning and bridge test grouped under its
+// device, newest first, with what was written (the firmware's name and SHA-256, or the pair and
+// role) in one line.
 import type { HistoryEntry } from '../../../common/contract'
 import { asSentence } from './error-view'
 import { roleName } from './device-view'
@@ -18,8 +19,15 @@ export function shortSha256(sha256: string): string {
   return sha256.slice(0, 12)
 }
 
+const OPERATION_NAMES: Record<HistoryEntry['operation'], string> = {
+  flash: 'Firmware',
+  provision: 'Pair settings',
+  commission: 'Commissioning',
+  'bridge-test': 'Bridge test',
+}
+
 export function operationName(operation: HistoryEntry['operation']): string {
-  return operation === 'provision' ? 'Pair settings' : 'Firmware'
+  return OPERATION_NAMES[operation]
 }
 
 /** What was written, in a few words. */
@@ -31,8 +39,10 @@ export function writtenText(entry: HistoryEntry): string {
 
 /** How it ended, in a sentence. */
 export function outcomeText(entry: HistoryEntry): string {
-  if (entry.outcome === 'failed') return entry.error ? asSentence(entry.error.message) : 'Failed.'
+  if (entry.outcome === 'failed') return entry.error ? asSentence(entry.error.message) : entry.operation === 'bridge-test' ? 'Failed: loss or latency over the thresholds.' : 'Failed.'
   if (entry.outcome === 'cancelled') return entry.deviceState ? `Cancelled: ${entry.deviceState}.` : 'Cancelled.'
+  if (entry.operation === 'commission') return 'Commissioned: every step passed, the bridge test too.'
+  if (entry.operation === 'bridge-test') return 'Passed: messages crossed both ways within the thresholds.'
   return 'Written and verified by MD5.'
 }
 
