@@ -7,6 +7,7 @@ export const VIEWS = [
   { id: 'devices', label: 'Devices', coming: false },
   { id: 'flash', label: 'Flash', coming: false },
   { id: 'configure', label: 'Configure', coming: false },
+  { id: 'commission', label: 'Commission', coming: false },
   { id: 'monitor', label: 'Monitor', coming: false },
   { id: 'ice', label: 'ICE', coming: false },
   { id: 'traffic', label: 'Traffic', coming: false },
