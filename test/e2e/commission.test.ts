@@ -149,7 +149,12 @@ describe('commissioning a pair from the Commission view', () => {
     const done = await history.getByTestId('pair-history-entry').evaluateAll((items) => items.map((item) => item.getAttribute('data-what')))
     expect(done).toEqual(expect.arrayContaining(['Commissioned', 'Tested', 'Provisioned', 'Flashed']))
     expect(done.filter((what) => what === 'Commissioned')).toHaveLength(2)
-    await page.screenshot({ path: screenshotPath('commission.png'), fullPage: true })
+    expect(await step('report').getByTestId('step-detail').innerText()).toBe(`written with the pair's records in the data folder (records/${pairId}/${await page.getByTestId('commission-flow').getAttribute('data-commission')}/)`)
+    // The whole view in one window (a full-page picture would leave the sidebar at the first screen's height).
+    const height = Number(await page.evaluate('document.documentElement.scrollHeight'))
+    await page.setViewportSize({ width: 1280, height })
+    await page.screenshot({ path: screenshotPath('commission.png') })
+    await page.setViewportSize({ width: 1280, height: 800 })
   })
 })
 

@@ -43,7 +43,7 @@ import type { MonitorService } from '../monitor'
 import type { ConfigService } from '../services/config-service'
 import type { HistoryStore } from '../state/history-store'
 import { buildCommissionReport } from './commission-report'
-import type { CommissionStore } from './commission-store'
+import { RECORDS_FOLDER, type CommissionStore } from './commission-store'
 import { BOOTED, BRIDGED, ConsoleWatch, SYNCED } from './console-watch'
 import { checkFirmware } from './firmware-check'
 import { siteBrokerUrl } from './site-broker'
@@ -477,7 +477,9 @@ export class CommissionService {
         })
       }
     }
-    return { detail: flow.files ? `written to ${flow.files.dir}` : 'kept with the pair\'s records' }
+    // The data folder's own path stays out of the detail: it is the same for every record, and the page may be photographed.
+    const inDataFolder = flow.files && flow.files.dir === this.options.store.reportDir(flow.state.pairId, flow.state.commissionId)
+    return { detail: !flow.files ? 'kept with the pair\'s records' : inDataFolder ? `written with the pair's records in the data folder (${RECORDS_FOLDER}/${flow.state.pairId}/${flow.state.commissionId}/)` : `written to ${flow.files.dir}` }
   }
 
   /** Waits for a flasher job; its failure becomes the step's (with the device's state in the message). */
