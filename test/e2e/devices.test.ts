@@ -32,13 +32,16 @@ describe('Devices view', () => {
   it('shows the navigation, marks the views still to come, and every one of them says what it will hold', async () => {
     await page.goto(url)
     const nav = page.getByRole('navigation', { name: 'Main' })
-    for (const label of ['Devices', 'Flash', 'Configure', 'Monitor', 'ICE', 'Traffic']) {
+    for (const label of ['Devices', 'Flash', 'Configure', 'Commission', 'Monitor', 'ICE', 'Traffic']) {
       await expect(nav.getByRole('link', { name: new RegExp(`^${label}( \\d+ ports?)?$`) }).count()).resolves.toBe(1)
     }
     await expect(nav.getByRole('link', { name: 'Lab coming in a later version', exact: true }).count()).resolves.toBe(1)
     await expect(nav.getByTestId('nav-coming').count()).resolves.toBe(1)
-    // Monitor, ICE and Traffic are views of their own now, not the page of a view to come.
-    for (const [label, control] of [['Monitor', 'monitor-target'], ['ICE', 'ice-target']] as const) {
+    // In the order of the work: Commission comes after Configure and before the views that watch a pair.
+    const order = await nav.getByRole('link').allInnerTexts()
+    expect(order.map((text) => text.split('\n')[0]?.replace(/\s*\d+ ports?$/, '').trim()).slice(2, 5)).toEqual(['Configure', 'Commission', 'Monitor'])
+    // Commission, Monitor, ICE and Traffic are views of their own now, not the page of a view to come.
+    for (const [label, control] of [['Commission', 'commission-start'], ['Monitor', 'monitor-target'], ['ICE', 'ice-target']] as const) {
       await nav.getByRole('link', { name: label, exact: true }).click()
       await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor()
       await page.getByTestId(control).waitFor()

@@ -137,7 +137,7 @@ describe('themes', () => {
 describe('keyboard and labels', () => {
   it('shows a visible focus outline on every control reached with Tab', async () => {
     await page.emulateMedia({ colorScheme: 'light' })
-    for (const view of ['configure', 'flash', 'devices']) {
+    for (const view of ['configure', 'commission', 'flash', 'devices']) {
       await go(view)
       await page.locator('body').focus()
       const seen = new Set<string>()
@@ -161,7 +161,7 @@ describe('keyboard and labels', () => {
   })
 
   it('gives every input and select a label', async () => {
-    for (const view of ['configure', 'flash', 'devices']) {
+    for (const view of ['configure', 'commission', 'flash', 'devices']) {
       await go(view)
       const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
         .filter((element) => element.labels.length === 0 && !element.getAttribute('aria-label') && !element.getAttribute('aria-labelledby'))
