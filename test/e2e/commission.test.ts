@@ -2,7 +2,8 @@
 // mosquitto as the signalling broker: probe both, choose the firmware in Flash and make a pair
 // in Configure, then one Start runs firmware → provision → reset → boot → sync → connect →
 // bridge test → report. The page shows every step done, the bridge test passing, and the
-// report downloads as JSON with no password of the pair in it or in the page; the pair's
+// report downloads as JSON and HTML, and the support bundle as a .zip, with no password of the
+// pair in any of them or in the page; the pair's
 // history lists the commissioning. Then the signalling broker stops before the next run: the
 // sync step fails with the "broker unreachable" diagnosis next to it, the page is reloaded (the
 // flow and the inputs are still there), the broker comes back, and "Try again from this step"
@@ -10,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { zipSync } from 'fflate'
+import { unzipSync, zipSync } from 'fflate'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
@@ -139,6 +140,26 @@ describe('commissioning a pair from the Commission view', () => {
     expect(report.config.a.staPassword).toBe('••••')
     await expectNoPassword(text, 'the JSON report')
     await expectNoPassword(await page.content(), 'the page')
+  })
+
+  it('downloads the printable report and the support bundle, neither with a password', async () => {
+    const flow = page.getByTestId('commission-flow')
+    const html = page.waitForEvent('download')
+    await flow.getByTestId('report-html').click()
+    const htmlFile = path.join(dir, 'report.html')
+    await (await html).saveAs(htmlFile)
+    const page2 = readFileSync(htmlFile, 'utf8')
+    expect(page2).toContain('Cabinet 3, left rail; both antennas up.')
+    await expectNoPassword(page2, 'the printable report')
+    const zip = page.waitForEvent('download')
+    await flow.getByTestId('report-zip').click()
+    const saved = await zip
+    expect(saved.suggestedFilename()).toMatch(/-support\.zip$/)
+    const zipFile = path.join(dir, 'support.zip')
+    await saved.saveAs(zipFile)
+    const entries = unzipSync(new Uint8Array(readFileSync(zipFile)))
+    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['report.json', 'report.html', 'a/events.jsonl', 'b/events.jsonl']))
+    for (const [name, bytes] of Object.entries(entries)) await expectNoPassword(Buffer.from(bytes).toString('latin1'), `the support bundle's ${name}`)
   })
 
   it("lists the commissioning and what was done in the pair's history, and is photographed", async () => {
