@@ -44,7 +44,7 @@ export async function buildSupportBundle(input: SupportBundleInput): Promise<Uin
         `PairKit support bundle for pair ${input.pair.pairId}, commissioning ${input.report.commissionId}.`,
         'a/ is device A (role 1), b/ device B (role 2): events.jsonl (parsed console events, one per line),',
         'ice.json (ICE model), spool/<session>/raw.bin and session.json (console bytes as received;',
-        'read them with `pairkit logs parse FOLDER`). Passwords are overwritten with * everywhere.',
+        'read them with the "logs parse" command of PairKit\'s command line). Passwords are overwritten with * everywhere.',
         '',
       ].join('\n'),
     ),
