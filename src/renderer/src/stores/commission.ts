@@ -30,13 +30,15 @@ export const useCommissionStore = defineStore('commission', () => {
   const acting = ref(false)
   const startError = ref<ErrorView>()
   const startField = ref<string>()
-  const actionError = ref<ErrorView>()
+  /** Why a resume or a cancel was refused, shown next to that button. */
+  const actionError = ref<{ action: 'resume' | 'cancel'; error: ErrorView }>()
   const downloadError = ref<{ commissionId: string; error: ErrorView }>()
   const listError = ref<ErrorView>()
   /** Written reports, by commissioning (the bridge test's result is shown from them). */
   const reports = shallowRef<Record<string, CommissionReport>>({})
   const reportError = ref<{ commissionId: string; error: ErrorView }>()
   let started = false
+  let restored = false
 
   /** Records and history of the chosen pair, newest first. */
   const pairRecords = computed(() => records.value.filter((record) => record.state.pairId === inputs.pairId))
@@ -59,8 +61,11 @@ export const useCommissionStore = defineStore('commission', () => {
     onReconnected(() => void refresh())
   }
 
+  /** Brings back the inputs and the flow shown (once per page), then reads the records again. */
   async function restore(): Promise<void> {
     start()
+    if (restored) return refresh()
+    restored = true
     const ui = useUiStateStore()
     await ui.keep(
       'commission.inputs',
@@ -129,13 +134,13 @@ export const useCommissionStore = defineStore('commission', () => {
     }
   }
 
-  async function act(work: () => Promise<unknown>): Promise<void> {
+  async function act(action: 'resume' | 'cancel', work: () => Promise<unknown>): Promise<void> {
     actionError.value = undefined
     acting.value = true
     try {
       await work()
     } catch (caught) {
-      actionError.value = errorView(caught)
+      actionError.value = { action, error: errorView(caught) }
     } finally {
       acting.value = false
     }
@@ -143,12 +148,12 @@ export const useCommissionStore = defineStore('commission', () => {
 
   function resume(from?: CommissionStepId): Promise<void> {
     const commissionId = currentId.value
-    return act(() => useBackend().request('commission.resume', { commissionId, ...(from ? { from } : {}), notes: inputs.notes }))
+    return act('resume', () => useBackend().request('commission.resume', { commissionId, ...(from ? { from } : {}), notes: inputs.notes }))
   }
 
   function cancel(): Promise<void> {
     const commissionId = currentId.value
-    return act(() => useBackend().request('commission.cancel', { commissionId }))
+    return act('cancel', () => useBackend().request('commission.cancel', { commissionId }))
   }
 
   function show(commissionId: string): void {
