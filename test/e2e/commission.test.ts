@@ -209,7 +209,8 @@ describe('a step that fails, and the flow resumed from it', () => {
     // The resumed sync runs (a second time) before the flow can end again.
     await step('sync').getByText('2nd attempt').waitFor()
     await page.locator(`[data-testid="commission-flow"][data-commission="${commissionId}"]`).and(page.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: 150_000 })
-    expect(await page.getByTestId('commission-flow').getAttribute('data-status')).toBe('done')
+    const flowBox = page.getByTestId('commission-flow')
+    expect(await flowBox.getAttribute('data-status'), await flowBox.innerText()).toBe('done')
     expect(await step('sync').getAttribute('data-status')).toBe('done')
     // The steps before it were not run again.
     expect(await step('provision').innerText()).not.toContain('attempt')
