@@ -6,7 +6,7 @@ import type { LogEvent } from '../../../src/common/logs'
 
 const send = (hostTime: number): LogEvent => ({ kind: 'forward', t: null, format: 'esp-idf', direction: 'to-peer', topic: 'site/a', hostTime })
 const arrive = (hostTime: number): LogEvent => ({ kind: 'forward', t: null, format: 'esp-idf', direction: 'from-peer', topic: 'site/a', hostTime })
-const line = (hostTime: number): LogEvent => ({ kind: 'raw', t: null, format: 'raw', text: 'x', hostTime }) as LogEvent
+const line = (hostTime: number): LogEvent => ({ kind: 'raw', t: null, format: 'text', text: 'x', hostTime })
 
 function tally(events: LogEvent[]): LinkTally {
   const result = new LinkTally()
