@@ -42,7 +42,7 @@ export const LabStateSchema = z.object({
   /** The pair id the twins were provisioned with. */
   pairId: z.string().optional(),
   items: z.array(LabItemSchema),
-  /** Where each twin is in its way to the pair, by role. */
+  /** Where each twin is in its way to the pair, by role; a failed twin's detail is the step that failed and its error why. */
   twins: z.array(z.object({ role: RoleSchema, step: LabStepSchema, detail: z.string().optional(), error: SerializedErrorSchema.optional() })),
   startedAt: z.number().optional(),
   readyAt: z.number().optional(),

@@ -213,15 +213,17 @@ export class LabService {
     await Promise.all(
       plan.roles.map(async (role) => {
         const url = (twins.get(role) as LabTwin).url
+        let step: LabStep = 'flashing'
         try {
           this.step(role, 'flashing')
           await this.job({ operation: 'flash', port: url, regions, bundleChip: chip, after: 'hard-reset' }, signal)
+          step = 'provisioning'
           this.step(role, 'provisioning')
           await this.provision(url, role === 1 ? pair.a : pair.b, pair.pairId, role, signal)
         } catch (error) {
           // Staged to fail (a cable pulled): the twin shows where and why, the lab runs on.
           if (!faulted || signal.aborted) throw error
-          this.step(role, 'failed', undefined, serializeError(error))
+          this.step(role, 'failed', step, serializeError(error))
         }
       }),
     )
