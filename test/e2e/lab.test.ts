@@ -6,7 +6,7 @@
 // the fault and the ICE view gives the "no srflx — STUN unreachable" diagnosis. The README's
 // picture of the Lab view, ready, comes from here (`npm run screenshots -- test/e2e/lab.test.ts`).
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { checkScreenshotPath, screenshotPath } from '../support/screenshots'
 import { makeTempDir } from '../support/temp-dir'
@@ -39,9 +39,15 @@ async function waitStatus(expected: string, timeout: number): Promise<void> {
 
 async function stopLab(): Promise<void> {
   await go(page, 'lab')
+  if ((await page.getByTestId('lab-stop').count()) === 0) return
   await page.getByTestId('lab-stop').click()
   await waitStatus('stopped', 30_000)
 }
+
+// A test that failed half-way leaves the next one a stopped lab.
+afterEach(async () => {
+  if (page) await stopLab()
+})
 
 describe('the first run', () => {
   it('offers the virtual lab in Devices; one click starts it and shows it; then the offer is gone', async () => {

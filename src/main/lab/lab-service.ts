@@ -314,6 +314,8 @@ export class LabService {
   }
 
   private step(role: Role, step: LabStep, detail?: string, error?: SerializedError): void {
+    // A run being stopped may still report a step on its way out; the next run's state is not its.
+    if (this.run?.controller.signal.aborted) return
     this.update({ twins: this.current.twins.map((twin) => (twin.role === role ? { role, step, ...(detail ? { detail } : {}), ...(error ? { error } : {}) } : twin)) })
   }
 
