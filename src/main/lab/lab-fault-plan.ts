@@ -25,7 +25,7 @@ export interface LabFaultPlan {
   traffic: boolean
 }
 
-/** Bytes the twin of "cable pulled" sends over one connection before its link is cut: past the flasher's sync, before the demo firmware's last block is acknowledged (the whole write sends about 1.2 KB back). */
+/** Bytes the twin of "cable pulled" sends over one connection before its link is cut: past the flasher's sync, before the demo firmware is all written (the whole write sends less than 1.5 KB back). */
 export const CABLE_PULLED_AFTER_BYTES = 900
 
 export const NO_FAULT_PLAN: LabFaultPlan = { stun: 'running', signalling: 'running', roles: [1, 2], twins: {}, traffic: false }
