@@ -144,7 +144,9 @@ export class Backend extends Disposable {
     this.register(commissioning.onState((state) => this._onEvent.fire({ name: 'commission.state', payload: state })))
 
     // The lab's flash and provisioning jobs go through the same flasher, locks and flash.job events.
-    const lab = (this.lab = new LabService({ flasher, ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
+    // Their outcomes reach the devices and the history like the UI's own jobs: the twins' facts
+    // (chip, pair, role) make them a pair in the Monitor and ICE views.
+    const lab = (this.lab = new LabService({ flasher, onJob: (jobId, link, job) => jobs.adopt(jobId, link, job), ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
     this.register({ dispose: () => void lab.dispose() })
     this.register(lab.onDidChange((state) => this._onEvent.fire({ name: 'lab.changed', payload: state })))
     // The lab's twins are devices like any other: they show in Devices from the moment they listen.
@@ -252,7 +254,7 @@ export class Backend extends Disposable {
       'ice.pair': ({ pairId }) => diagnostics.pair(pairId),
       'diagnosis.list': (target) => diagnostics.findings(target),
       'lab.state': () => lab.state,
-      'lab.start': ({ chip }) => lab.start(chip),
+      'lab.start': ({ chip, fault }) => lab.start(chip, fault),
       'lab.stop': () => lab.stop(),
       'commission.start': (input) => {
         const commissionId = commissioning.start({

@@ -2,6 +2,7 @@
 // wired to IPC through one channel. All logic lives in the Backend, shared with the browser
 // host; what the window may do is decided in window-policy.ts, which tests can load.
 import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Emitter } from '../common/event'
@@ -9,6 +10,7 @@ import { RpcServer } from '../common/rpc/server'
 import { PAIRKIT_CHANNEL } from '../common/rpc/window-bridge'
 import { PRELOAD_SCRIPT, RENDERER_PAGE } from './app-layout'
 import { Backend } from './backend'
+import { processTwinStarter } from './lab/process-lab-twin'
 import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store'
 import { chooseSecretStorage } from './secrets/secret-storage-mode'
 import { MemorySecretStore } from './secrets/secret-store'
@@ -18,6 +20,8 @@ import { denyPermissionCheck, denyPermissionRequest, isRendererPage, mayOpenExte
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererIndex = path.join(here, RENDERER_PAGE)
+/** The CLI's build beside this one (a clone's `npm start`; the desktop package does not ship it). */
+const cliEntry = path.join(here, '../cli/index.js')
 
 app.enableSandbox()
 
@@ -44,7 +48,10 @@ app.whenReady().then(() => {
         })
       : new MemorySecretStore()
   if (storage.mode === 'memory') console.warn(`PairKit keeps passwords in memory only: ${storage.reason}.`)
-  const backend = new Backend({ host: 'electron', secrets, dataDir, secretStorageReason: storage.mode === 'memory' ? storage.reason : undefined })
+  // The virtual lab's twins run as `pairkit twin` processes, with Electron's binary as Node; where
+  // the CLI is not there, lab.start says the lab is not available in this PairKit.
+  const startLabTwin = existsSync(cliEntry) ? processTwinStarter({ command: process.execPath, args: [cliEntry], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }) : undefined
+  const backend = new Backend({ host: 'electron', secrets, dataDir, secretStorageReason: storage.mode === 'memory' ? storage.reason : undefined, ...(startLabTwin ? { startLabTwin } : {}) })
   const windows = new Map<number, Emitter<unknown>>()
 
   // One listener for the whole contract: messages are routed to the window's RpcServer,
@@ -93,7 +100,10 @@ app.whenReady().then(() => {
   createWindow()
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow())
   app.on('window-all-closed', () => {
-    backend.dispose()
-    app.quit()
+    // The lab's twins are child processes: they end before the app does.
+    void backend.lab.stop().finally(() => {
+      backend.dispose()
+      app.quit()
+    })
   })
 })

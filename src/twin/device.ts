@@ -56,6 +56,7 @@ export class Device {
   private readonly loader: Loader
   private readonly slip = new SlipDecoder({ betweenFrames: 'frame', maxFrame: 0x4000 + 0x200 })
   private readonly tx: PacedChannel
+  private pendingReboot: NodeJS.Timeout | undefined
   private readonly rx: PacedChannel
   private sink: ((bytes: Uint8Array) => void) | undefined
   private lines = { dtr: false, rts: false }
@@ -153,6 +154,8 @@ export class Device {
   }
 
   private holdInReset(): void {
+    if (this.pendingReboot) clearTimeout(this.pendingReboot)
+    this.pendingReboot = undefined
     if (this.enTimer) clearTimeout(this.enTimer)
     this.enTimer = undefined
     this.stateValue = 'reset'
@@ -181,8 +184,23 @@ export class Device {
       bootCount: this.bootCount,
       firmware: this.options.firmware,
       mac: formatMac(this.mac),
-      reboot: (nextCause) => this.powerCycle('app', nextCause),
+      reboot: (nextCause) => this.rebootWhenSent(nextCause),
     })
+  }
+
+  /**
+   * A restart from the chip itself (esp_restart, a panic, the bootloader) comes after what it
+   * printed has left the UART, as the ROM waits for the TX FIFO: a panic's record is not lost.
+   */
+  private rebootWhenSent(cause: ResetCause): void {
+    const wait = this.tx.idleInMs()
+    if (wait === 0) return this.powerCycle('app', cause)
+    const boot = this.boot
+    if (this.pendingReboot) clearTimeout(this.pendingReboot)
+    this.pendingReboot = setTimeout(() => {
+      this.pendingReboot = undefined
+      if (this.boot === boot) this.powerCycle('app', cause)
+    }, wait)
   }
 
   private setBaudAfterQueued(baud: number): void {

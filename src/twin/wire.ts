@@ -45,6 +45,12 @@ export class PacedChannel {
     this.schedule()
   }
 
+  /** How long until everything queued is on the wire (0 when idle or without timing). */
+  idleInMs(): number {
+    if (this.queue.length === 0) return 0
+    return Math.max(0, this.freeAt - performance.now())
+  }
+
   /** Drops everything not yet on the wire (a reset clears the UART FIFO). */
   clear(): void {
     this.queue = []

@@ -2,11 +2,13 @@ import { UsageError, type Command } from '../command'
 
 /** The chips the demo firmware is made for (src/common/demo-firmware), named here so --help loads nothing. */
 const LAB_CHIPS = ['esp32', 'esp32s3', 'esp32c3']
+/** The fault scenarios (LAB_FAULTS in the lab contract), likewise. */
+const LAB_FAULTS = ['stun-unreachable', 'signalling-down', 'peer-missing', 'packet-loss', 'stock-receive-bug', 'boot-loop', 'panic', 'cable-pulled'] as const
 
 export const labCommand: Command = {
   name: 'lab',
   summary: 'Run a virtual lab: two twins flashed with PairKit\'s demo firmware, provisioned as a pair and connected, on this computer only.',
-  usage: 'lab [--chip esp32s3] [--data-dir DIR] [--json]',
+  usage: 'lab [--chip esp32s3] [--fault NAME] [--data-dir DIR] [--json]',
   help: `
 Starts, on 127.0.0.1 only, a signalling broker, a STUN server and two virtual ESP32s
 (twins) on rfc2217:// links; writes PairKit's own demo firmware (serverless_mqtt) to both,
@@ -19,18 +21,31 @@ provision, the bridge test on their brokers) and with esptool. Their flash files
 demo firmware's build folder are kept in the lab folder of PairKit's data folder.
 
   --chip NAME     esp32, esp32s3 (default) or esp32c3
+  --fault NAME    stage a fault instead of a working pair, and run on with it (open the
+                  twins' consoles with \`pairkit monitor\` or in the ICE view to see the diagnosis):
+                    stun-unreachable   the STUN server does not answer
+                    signalling-down    the signalling broker is stopped
+                    peer-missing       only twin 1 runs: its peer never appears
+                    packet-loss        the link loses half the datagrams (messages flow both ways)
+                    stock-receive-bug  both twins run the stock firmware's receive bug
+                    boot-loop          twin 1 restarts every 3 s
+                    panic              twin 1 crashes 3 s after start
+                    cable-pulled       twin 2's link is cut while it is being flashed
+                  The lab then prints {"kind":"fault","fault"} instead of ready.
   --data-dir DIR  PairKit's data folder (default: PAIRKIT_DATA_DIR, else the app's own)
   --json          one JSON object per line for everything started: {"kind":"signalling","url"},
                   {"kind":"stun","url"}, {"kind":"firmware","path",…}, for each twin
                   {"kind":"twin","role","serial","mqtt",…}; then {"kind":"ready","pairId"}
 
 Example: pairkit lab --json`,
-  options: { chip: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: { chip: { type: 'string' }, fault: { type: 'string' }, 'data-dir': { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, out, signal }) {
     const chip = values.chip ?? 'esp32s3'
     if (typeof chip !== 'string' || !LAB_CHIPS.includes(chip)) throw new UsageError(`--chip must be ${LAB_CHIPS.join(', ')}`)
     if (values['data-dir'] === '') throw new UsageError('--data-dir needs a folder')
+    const fault = values.fault
+    if (fault !== undefined && (typeof fault !== 'string' || !(LAB_FAULTS as readonly string[]).includes(fault))) throw new UsageError(`--fault must be ${LAB_FAULTS.join(', ')}`)
     const [{ LabService }, { labTwinStarter }, { resolveDataDir }] = await Promise.all([
       import('../../main/lab/lab-service'),
       import('../../twin/lab-twin'),
@@ -53,12 +68,15 @@ Example: pairkit lab --json`,
       process.once('SIGTERM', () => resolve('stopped'))
     })
     try {
-      lab.start(chip)
+      lab.start(chip, fault as (typeof LAB_FAULTS)[number] | undefined)
       const ready = lab.ready().then(() => 'ready' as const)
       ready.catch(() => undefined)
       if ((await Promise.race([ready, stopped])) === 'ready') {
-        const pairId = lab.state.pairId ?? ''
-        out.result({ kind: 'ready', pairId }, () => `Ready: the twins are connected to each other as pair ${pairId}. Ctrl-C ends the lab.`)
+        const { pairId = '', twins } = lab.state
+        if (fault) {
+          for (const twin of twins) if (twin.error) out.info(`Twin ${twin.role}: ${twin.error.message}`)
+          out.result({ kind: 'fault', fault, pairId }, () => `Running with the fault "${fault}" as pair ${pairId}: open the twins' consoles to see what it does. Ctrl-C ends the lab.`)
+        } else out.result({ kind: 'ready', pairId }, () => `Ready: the twins are connected to each other as pair ${pairId}. Ctrl-C ends the lab.`)
         await stopped
       }
     } finally {

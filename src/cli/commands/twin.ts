@@ -7,7 +7,7 @@ export const twinCommand: Command = {
   name: 'twin',
   summary: 'Run a virtual ESP32 that esptool and PairKit can flash, reset and monitor.',
   usage:
-    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--bridge NAME] [--no-wire-timing] [--quirks stock] [--network loopback|any] [--json]',
+    'twin --chip esp32|esp32s3|esp32c3 --flash FILE [--flash-size 4MB] [--mac AA:BB:CC:DD:EE:FF] (--listen rfc2217://127.0.0.1:PORT | --listen socket://127.0.0.1:PORT | --tty PATH) [--boot download|app] [--faults SPEC] [--bridge NAME] [--no-wire-timing] [--quirks stock] [--network loopback|any] [--broker-port PORT] [--json]',
   help: `
 Runs a virtual chip that speaks the ROM serial bootloader (and esptool's stub after a stub
 upload) and boots from its flash like a board: ROM banner, bootloader, app, firmware.
@@ -39,6 +39,8 @@ each time the firmware's broker (the site's IoT network) listens, with its mqtt:
   --network MODE       loopback (default): the firmware connects only to servers on this
                        computer and says what it skipped; any: to the servers its settings
                        name, wherever they are (the example's defaults are public servers)
+  --broker-port PORT   the port the firmware's broker (its IoT network) listens on at every
+                       boot, whatever its settings say (default: a free one at each boot)
   --json               print {"url": …} as one JSON line
 
 Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0.1:0`,
@@ -55,6 +57,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     'no-wire-timing': { type: 'boolean' },
     quirks: { type: 'string' },
     network: { type: 'string' },
+    'broker-port': { type: 'string' },
   },
   async run({ values, out, signal }) {
     const chip = values.chip
@@ -71,6 +74,8 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
     if (quirks !== 'stock' && quirks !== 'intended') throw new UsageError('--quirks takes "stock"')
     const network = values.network ?? 'loopback'
     if (network !== 'loopback' && network !== 'any') throw new UsageError('--network takes "loopback" or "any"')
+    const brokerPort = values['broker-port'] === undefined ? undefined : Number(values['broker-port'])
+    if (brokerPort !== undefined && !(Number.isInteger(brokerPort) && brokerPort >= 1 && brokerPort <= 65535)) throw new UsageError('--broker-port takes a TCP port, 1 to 65535')
     const { parseFaults } = await import('../../twin/faults')
     const faults = parseFaults(typeof values.faults === 'string' ? values.faults : undefined)
 
@@ -92,6 +97,7 @@ Example: pairkit twin --chip esp32 --flash board1.bin --listen rfc2217://127.0.0
       wireTiming: values['no-wire-timing'] !== true,
       quirks,
       network,
+      ...(brokerPort !== undefined ? { brokerPort } : {}),
       onNote: (text) => out.error(text),
       onBroker: (url) => (urlPrinted ? announceBroker(url) : brokersBeforeUrl.push(url)),
     })

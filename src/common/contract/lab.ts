@@ -7,8 +7,9 @@ const RoleSchema = z.union([z.literal(1), z.literal(2)])
 
 /** Something the lab started, in the order it started. `pairkit lab --json` prints each as a line. */
 export const LabItemSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('signalling'), url: z.string() }),
-  z.object({ kind: z.literal('stun'), url: z.string() }),
+  /** `down`: staged by a fault scenario, nothing answers at this address. */
+  z.object({ kind: z.literal('signalling'), url: z.string(), down: z.literal(true).optional() }),
+  z.object({ kind: z.literal('stun'), url: z.string(), down: z.literal(true).optional() }),
   /** The firmware bundle the lab writes, as a build folder under the data folder. */
   z.object({ kind: z.literal('firmware'), path: z.string(), chip: z.string(), app: z.string() }),
   /** A twin: its serial link, the site broker its firmware runs (its IoT network) and its flash file. */
@@ -16,18 +17,33 @@ export const LabItemSchema = z.discriminatedUnion('kind', [
 ])
 export type LabItem = z.infer<typeof LabItemSchema>
 
-export const LabStepSchema = z.enum(['starting', 'flashing', 'provisioning', 'booting', 'connected'])
+/** running: the firmware runs and the lab does not wait for it (a fault scenario); failed: the twin's step failed (its error says why). */
+export const LabStepSchema = z.enum(['starting', 'flashing', 'provisioning', 'booting', 'connected', 'running', 'failed'])
 export type LabStep = z.infer<typeof LabStepSchema>
 
+/**
+ * The faults the lab can stage, each a way a real pair fails in the field. The lab sets it up
+ * (a server not started or stopped, one twin only, or a fault in the twins' firmware) and runs
+ * on with it instead of waiting for the pair to connect.
+ */
+export const LAB_FAULTS = ['stun-unreachable', 'signalling-down', 'peer-missing', 'packet-loss', 'stock-receive-bug', 'boot-loop', 'panic', 'cable-pulled'] as const
+export const LabFaultSchema = z.enum(LAB_FAULTS)
+export type LabFault = z.infer<typeof LabFaultSchema>
+
 export const LabStateSchema = z.object({
-  /** stopped → starting → ready; failed keeps what went wrong until the next start or stop. */
-  status: z.enum(['stopped', 'starting', 'ready', 'stopping', 'failed']),
+  /**
+   * stopped → starting → ready; with a fault, starting → fault (running with the fault, so it
+   * can be looked at); failed keeps what went wrong until the next start or stop.
+   */
+  status: z.enum(['stopped', 'starting', 'ready', 'fault', 'stopping', 'failed']),
   chip: z.string().optional(),
+  /** The fault scenario this run stages, if any. */
+  fault: LabFaultSchema.optional(),
   /** The pair id the twins were provisioned with. */
   pairId: z.string().optional(),
   items: z.array(LabItemSchema),
-  /** Where each twin is in its way to the pair, by role. */
-  twins: z.array(z.object({ role: RoleSchema, step: LabStepSchema, detail: z.string().optional() })),
+  /** Where each twin is in its way to the pair, by role; a failed twin's detail is the step that failed and its error why. */
+  twins: z.array(z.object({ role: RoleSchema, step: LabStepSchema, detail: z.string().optional(), error: SerializedErrorSchema.optional() })),
   startedAt: z.number().optional(),
   readyAt: z.number().optional(),
   error: SerializedErrorSchema.optional(),
@@ -39,7 +55,7 @@ export const LAB_CHIPS = ['esp32', 'esp32s3', 'esp32c3'] as const
 export const labRequests = {
   'lab.state': { input: z.object({}).strict(), output: LabStateSchema },
   /** Starts the lab; resolves at once with the starting state (follow lab.changed). */
-  'lab.start': { input: z.object({ chip: z.enum(LAB_CHIPS).optional() }).strict(), output: LabStateSchema },
+  'lab.start': { input: z.object({ chip: z.enum(LAB_CHIPS).optional(), fault: LabFaultSchema.optional() }).strict(), output: LabStateSchema },
   /** Ends everything the lab started; resolves once its sockets are closed. */
   'lab.stop': { input: z.object({}).strict(), output: LabStateSchema },
 } as const

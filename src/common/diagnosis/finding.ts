@@ -13,6 +13,7 @@ export const FindingIdSchema = z.enum([
   'stock-receive-bug', // every received datagram dropped ("No local mqtt client, dropping data")
   'wifi-association',
   'panic',
+  'link-loss', // messages one side sent that the other never received (a pair's finding)
 ])
 export type FindingId = z.infer<typeof FindingIdSchema>
 

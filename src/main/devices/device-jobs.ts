@@ -113,6 +113,15 @@ export class DeviceJobs extends Disposable {
     )
   }
 
+  /**
+   * A flash or provisioning job someone else started on the shared flasher (the virtual lab):
+   * the device learns from it and the history records it, as for the UI's own jobs.
+   */
+  adopt(jobId: string, link: string, context: { operation: 'flash' | 'provision'; pair?: { pairId: string; role: 1 | 2 } }): void {
+    const { id } = this.registry.add(link)
+    this.tracked.set(jobId, { ...context, deviceId: id, startedAt: Date.now(), reached: false })
+  }
+
   private start(context: Omit<Tracked, 'startedAt' | 'reached'>, begin: () => string): string {
     const jobId = begin()
     // The queued state was emitted inside begin(), before the job was tracked: nothing to learn from it.

@@ -11,7 +11,7 @@
 import type { Device } from '../../common/contract/devices'
 import type { DeviceIce, IceChanged, IcePairViewData, PairIce, PairSide } from '../../common/contract/ice'
 import { deviceIdOf } from '../../common/devices/device-id'
-import type { DiagnosisOptions, Finding } from '../../common/diagnosis'
+import { linkLossFindings, type DiagnosisOptions, type Finding, type LinkSide } from '../../common/diagnosis'
 import { PairKitError } from '../../common/errors'
 import { Emitter, type Event } from '../../common/event'
 import { joinPair } from '../../common/ice'
@@ -129,7 +129,17 @@ export class DiagnosticsService extends Disposable {
       a: { name: view.a.name, ...(view.a.session ? { session: view.a.session } : {}) },
       b: { name: view.b.name, ...(view.b.session ? { session: view.b.session } : {}) },
     }
-    return { pairId, a: a.side, b: b.side, view: shown, findings: sortFindings([...a.findings, ...b.findings]) }
+    const links = this.linkSides(members)
+    const linkFindings = links ? linkLossFindings(links.a, links.b) : []
+    return { pairId, a: a.side, b: b.side, view: shown, findings: sortFindings([...a.findings, ...b.findings, ...linkFindings]) }
+  }
+
+  /** Both sides' link tallies, when both are read. */
+  private linkSides(members: Members): { a: LinkSide; b: LinkSide } | undefined {
+    const a = members.a === undefined ? undefined : this.traces.get(members.a)
+    const b = members.b === undefined ? undefined : this.traces.get(members.b)
+    if (!a || !b) return undefined
+    return { a: { name: a.name, site: 'site A', tally: a.link }, b: { name: b.name, site: 'site B', tally: b.link } }
   }
 
   findings(target: { deviceId: string } | { pairId: string }): Finding[] {

@@ -3,13 +3,15 @@
 // (tables, counters, the first few events as evidence), so a trace stays small however long the
 // console runs. Snapshots are cut to the newest entries the contract carries.
 import { DIAGNOSTICS_LIMITS, type IceSource } from '../../common/contract/ice'
-import { Diagnoser, type DiagnosisOptions, type Finding } from '../../common/diagnosis'
+import { Diagnoser, LinkTally, type DiagnosisOptions, type Finding } from '../../common/diagnosis'
 import { IceModel, type IceDeviceModel } from '../../common/ice'
 import type { LogEvent } from '../../common/logs'
 
 export class DiagnosticsTrace {
   private readonly model = new IceModel()
   private readonly diagnoser: Diagnoser
+  /** Its side of the link, compared with the other device's in a pair (link loss). */
+  readonly link = new LinkTally()
   private events = 0
   private sessionId: string | undefined
 
@@ -27,6 +29,7 @@ export class DiagnosticsTrace {
     this.events++
     this.model.apply(event)
     this.diagnoser.push(event)
+    this.link.observe(event)
   }
 
   /** The monitor session that feeds this trace. */

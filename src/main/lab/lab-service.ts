@@ -11,17 +11,22 @@
 //
 // One lab at a time. A failure on the way tears down what was started and keeps the error
 // in the state until the next start or stop.
+//
+// With a fault scenario (lab-fault-plan.ts) the lab sets the fault up, brings the twins as far
+// as they get, and then stays up in status `fault` instead of waiting for `ready`: the
+// technician opens the twins' consoles (the Monitor and ICE views) and sees the diagnosis. A
+// twin whose flashing fails there ("cable pulled") shows the flasher's error at its step.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { throwIfBundleInvalid, validateBundle } from '../../common/bundle'
 import { configToNvsImage, type DeviceConfig } from '../../common/config'
-import type { LabItem, LabState, LabStep, ProvisionResult } from '../../common/contract'
+import { LAB_FAULTS, type LabFault, type LabItem, type LabState, type LabStep, type ProvisionResult } from '../../common/contract'
 import { demoBuildFiles, demoBundle, DEMO_CHIPS, DEMO_FILES } from '../../common/demo-firmware'
 import type { ChipName } from '../../common/esp/chips'
 import { Emitter, type Event } from '../../common/event'
-import { CancelledError, deserializeError, PairKitError, serializeError } from '../../common/errors'
+import { CancelledError, deserializeError, PairKitError, serializeError, type SerializedError } from '../../common/errors'
 import type { FlasherRequest } from '../flasher'
 import { FlasherService } from '../flasher'
 import { startEmbeddedBroker } from '../peer/local-broker'
@@ -30,6 +35,8 @@ import { provisionNvs } from '../provision/provision-nvs'
 import { MemorySecretStore } from '../secrets/secret-store'
 import { ConfigService } from '../services/config-service'
 import { freeLoopbackPort, waitUntilPortClosed } from './free-loopback-port'
+import { startDemoTraffic } from './lab-demo-traffic'
+import { labFaultPlan, type LabFaultPlan } from './lab-fault-plan'
 import type { LabTwin, StartLabTwin } from './lab-twin-host'
 import { labPair } from './lab-pair'
 import { watchTwinConsole, type TwinConsoleWatch } from './twin-console-watch'
@@ -41,6 +48,8 @@ export interface LabServiceOptions {
   dataDir?: string
   /** Shared with the backend, so its device locks cover the lab's jobs too. */
   flasher?: FlasherService
+  /** Told of every flasher job the lab starts (the backend's devices and history learn from them). */
+  onJob?: (jobId: string, link: string, job: { operation: 'flash' | 'provision'; pair?: { pairId: string; role: 1 | 2 } }) => void
   /** How long the twins may take from reset to connected (default 60 s). */
   readyTimeoutMs?: number
 }
@@ -49,7 +58,6 @@ export const DEFAULT_LAB_CHIP: ChipName = 'esp32s3'
 const DEFAULT_READY_TIMEOUT_MS = 60_000
 
 type Role = 1 | 2
-const ROLES: readonly Role[] = [1, 2]
 
 interface Run {
   controller: AbortController
@@ -80,7 +88,7 @@ export class LabService {
   }
 
   /** Starts the lab and returns the starting state at once; ready() or onDidChange tell the rest. */
-  start(chip: string = DEFAULT_LAB_CHIP): LabState {
+  start(chip: string = DEFAULT_LAB_CHIP, fault?: LabFault): LabState {
     if (!this.options.startTwin) {
       throw new PairKitError('UNAVAILABLE', 'this PairKit cannot run virtual devices', { hint: 'Start the virtual lab from PairKit\'s command line, or open PairKit in its browser host, which runs virtual devices.' })
     }
@@ -90,12 +98,16 @@ export class LabService {
     if (!DEMO_CHIPS.includes(chip as ChipName)) {
       throw new PairKitError('USAGE', `the virtual lab cannot run ${chip} twins`, { hint: `Choose one of ${DEMO_CHIPS.join(', ')}.` })
     }
+    if (fault !== undefined && !LAB_FAULTS.includes(fault)) {
+      throw new PairKitError('USAGE', `the virtual lab has no fault scenario "${String(fault)}"`, { hint: `Choose one of ${LAB_FAULTS.join(', ')}.` })
+    }
+    const plan = labFaultPlan(fault)
     const controller = new AbortController()
     const run: Run = { controller, cleanups: [], done: Promise.resolve() }
     this.run = run
-    this.update({ status: 'starting', chip, items: [], twins: ROLES.map((role) => ({ role, step: 'starting' })), startedAt: Date.now() }, true)
-    run.done = this.bringUp(chip as ChipName, run).then(
-      () => this.update({ status: 'ready', readyAt: Date.now() }),
+    this.update({ status: 'starting', chip, ...(fault ? { fault } : {}), items: [], twins: plan.roles.map((role) => ({ role, step: 'starting' })), startedAt: Date.now() }, true)
+    run.done = this.bringUp(chip as ChipName, plan, run).then(
+      () => this.update(fault ? { status: 'fault' } : { status: 'ready', readyAt: Date.now() }),
       async (error: unknown) => {
         if (controller.signal.aborted) return
         await this.tearDown(run)
@@ -105,11 +117,11 @@ export class LabService {
     return this.state
   }
 
-  /** Resolves with the state once the lab is ready; rejects with why it failed or was stopped. */
+  /** Resolves with the state once the lab is ready (or running with its fault); rejects with why it failed or was stopped. */
   async ready(): Promise<LabState> {
     await this.run?.done
     const state = this.state
-    if (state.status === 'ready') return state
+    if (state.status === 'ready' || state.status === 'fault') return state
     if (state.status === 'failed' && state.error) throw deserializeError(state.error)
     throw new CancelledError('the virtual lab was stopped before it was ready')
   }
@@ -137,7 +149,7 @@ export class LabService {
     this._onItem.dispose()
   }
 
-  private async bringUp(chip: ChipName, run: Run): Promise<void> {
+  private async bringUp(chip: ChipName, plan: LabFaultPlan, run: Run): Promise<void> {
     const signal = run.controller.signal
     const checkpoint = () => {
       if (signal.aborted) throw new CancelledError('the virtual lab was stopped')
@@ -159,21 +171,33 @@ export class LabService {
     checkpoint()
 
     const signalling = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' })
-    cleanup(() => signalling.close())
-    this.add({ kind: 'signalling', url: signalling.url })
-    const stun = await startStunServer({ host: '127.0.0.1' })
-    cleanup(() => stun.close())
-    this.add({ kind: 'stun', url: `stun:${stun.host}:${stun.port}` })
+    if (plan.signalling === 'stopped') {
+      // Signalling broker down: its address stays in the settings, nothing answers there.
+      await signalling.close()
+      await waitUntilPortClosed(Number(new URL(signalling.url).port))
+    } else cleanup(() => signalling.close())
+    this.add({ kind: 'signalling', url: signalling.url, ...(plan.signalling === 'stopped' ? { down: true as const } : {}) })
+    let stunPort: number
+    if (plan.stun === 'unreachable') {
+      // STUN unreachable: a loopback port nothing listens on, so the binding requests go unanswered.
+      stunPort = await freeLoopbackPort()
+      this.add({ kind: 'stun', url: `stun:127.0.0.1:${stunPort}`, down: true })
+    } else {
+      const stun = await startStunServer({ host: '127.0.0.1' })
+      cleanup(() => stun.close())
+      stunPort = stun.port
+      this.add({ kind: 'stun', url: `stun:${stun.host}:${stun.port}` })
+    }
     checkpoint()
 
     const brokerPorts = await twoPorts()
-    const pair = labPair({ signallingUrl: signalling.url, stunPort: stun.port, brokerPorts })
+    const pair = labPair({ signallingUrl: signalling.url, stunPort, brokerPorts })
     this.update({ pairId: pair.pairId })
     const twins = new Map<Role, LabTwin>()
-    for (const role of ROLES) {
+    for (const role of plan.roles) {
       const brokerPort = role === 1 ? brokerPorts.a : brokerPorts.b
       const flashPath = path.join(labDir, `twin-${role}-${chip}.bin`)
-      const twin = await (this.options.startTwin as StartLabTwin)({ role, chip, flashPath, brokerPort })
+      const twin = await (this.options.startTwin as StartLabTwin)({ role, chip, flashPath, brokerPort, ...plan.twins[role] })
       // The firmware's broker closes a moment after the twin; stop() waits for its port.
       cleanup(async () => {
         await twin.close()
@@ -185,20 +209,43 @@ export class LabService {
     }
 
     const regions = bundle.parts.map((part) => ({ offset: part.offset, name: part.name, bytes: part.bytes }))
+    const faulted = this.current.fault !== undefined
     await Promise.all(
-      ROLES.map(async (role) => {
+      plan.roles.map(async (role) => {
         const url = (twins.get(role) as LabTwin).url
-        this.step(role, 'flashing')
-        await this.job({ operation: 'flash', port: url, regions, bundleChip: chip, after: 'hard-reset' }, signal)
-        this.step(role, 'provisioning')
-        await this.provision(url, role === 1 ? pair.a : pair.b, pair.pairId, role, signal)
+        let step: LabStep = 'flashing'
+        try {
+          this.step(role, 'flashing')
+          await this.job({ operation: 'flash', port: url, regions, bundleChip: chip, after: 'hard-reset' }, signal)
+          step = 'provisioning'
+          this.step(role, 'provisioning')
+          await this.provision(url, role === 1 ? pair.a : pair.b, pair.pairId, role, signal)
+        } catch (error) {
+          // Staged to fail (a cable pulled): the twin shows where and why, the lab runs on.
+          if (!faulted || signal.aborted) throw error
+          this.step(role, 'failed', step, serializeError(error))
+        }
       }),
     )
     checkpoint()
 
+    if (faulted) {
+      // The provisioning left the firmware running; the lab does not wait for a pair that the
+      // fault keeps from connecting. The consoles are for the technician to open.
+      for (const role of plan.roles) if (this.current.twins.find((twin) => twin.role === role)?.step !== 'failed') this.step(role, 'running')
+      if (plan.traffic) {
+        const traffic = startDemoTraffic([
+          { name: 'site-a', url: `mqtt://127.0.0.1:${brokerPorts.a}` },
+          { name: 'site-b', url: `mqtt://127.0.0.1:${brokerPorts.b}` },
+        ])
+        cleanup(() => traffic.close())
+      }
+      return
+    }
+
     const watches: TwinConsoleWatch[] = []
     cleanup(() => Promise.all(watches.map((watch) => watch.close())))
-    for (const role of ROLES) {
+    for (const role of plan.roles) {
       this.step(role, 'booting')
       const url = (twins.get(role) as LabTwin).url
       watches.push(await watchTwinConsole(url, (milestone, detail) => (milestone === 'connected' ? this.step(role, 'connected') : this.step(role, 'booting', detail ?? milestone)), signal))
@@ -224,8 +271,9 @@ export class LabService {
   }
 
   /** Runs one flasher job to its end; a failure becomes the job's own error. */
-  private async job(request: FlasherRequest, signal: AbortSignal): Promise<unknown> {
+  private async job(request: FlasherRequest, signal: AbortSignal, pair?: { pairId: string; role: Role }): Promise<unknown> {
     const id = this.flasher.start(request)
+    if (request.operation === 'flash' || request.operation === 'provision') this.options.onJob?.(id, request.port, { operation: request.operation, ...(pair ? { pair } : {}) })
     const cancel = () => this.flasher.cancel(id)
     signal.addEventListener('abort', cancel, { once: true })
     try {
@@ -248,6 +296,7 @@ export class LabService {
           provisionNvs(port, { signal: jobSignal, pair: { pairId, role }, image: (partition) => configToNvsImage(config, partition.size), describe: (bytes) => readBack.readBackImage(bytes) }, reporter),
       },
       signal,
+      { pairId, role },
     )) as ProvisionResult
     const read = result.readBack.config
     if (read.role !== role || read.pairId !== pairId) {
@@ -264,8 +313,10 @@ export class LabService {
     this._onItem.fire(item)
   }
 
-  private step(role: Role, step: LabStep, detail?: string): void {
-    this.update({ twins: this.current.twins.map((twin) => (twin.role === role ? { role, step, ...(detail ? { detail } : {}) } : twin)) })
+  private step(role: Role, step: LabStep, detail?: string, error?: SerializedError): void {
+    // A run being stopped may still report a step on its way out; the next run's state is not its.
+    if (this.run?.controller.signal.aborted) return
+    this.update({ twins: this.current.twins.map((twin) => (twin.role === role ? { role, step, ...(detail ? { detail } : {}), ...(error ? { error } : {}) } : twin)) })
   }
 
   /** Merges a change into the state (or replaces it) and tells the listeners. */

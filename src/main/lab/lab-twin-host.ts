@@ -10,6 +10,10 @@ export interface LabTwinSpec {
   flashPath: string
   /** The port its firmware's broker (the site's IoT network) listens on, at every boot. */
   brokerPort: number
+  /** The twin's fault injection (`pairkit twin --faults`), for the lab's fault scenarios. */
+  faults?: string
+  /** The stock firmware's receive bug. */
+  quirks?: 'stock'
 }
 
 export interface LabTwin {

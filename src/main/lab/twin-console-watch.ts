@@ -24,7 +24,10 @@ export async function watchTwinConsole(url: string, onMilestone: (milestone: Con
   let settle: { resolve: () => void; reject: (error: Error) => void } | undefined
   const connected = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   connected.catch(() => undefined)
+  // Once closing, what the console still says is no longer the lab's (closing the link may reset the chip).
+  let closing = false
   const consider = (event: LogEvent) => {
+    if (closing) return
     if ((event.kind === 'boot' && event.event === 'rom-banner') || event.kind === 'reboot') {
       iceUp = false
       bridging = false
@@ -52,6 +55,7 @@ export async function watchTwinConsole(url: string, onMilestone: (milestone: Con
   return {
     connected,
     async close() {
+      closing = true
       signal.removeEventListener('abort', onAbort)
       await link.close()
     },

@@ -105,4 +105,23 @@ describe('pairkit lab', () => {
     expect(result.stdout).not.toContain('"kind":"ready"')
     for (const port of ports) expect(await tcpOpen(port), `port ${port}`).toBe(false)
   }, 120_000)
+
+  it('--fault stages the scenario and says so instead of ready; an unknown one is refused with the list', async () => {
+    const dataDir = makeTempDir('pairkit-lab-fault-')
+    const child = spawnPairkit(['lab', '--json', '--fault', 'peer-missing'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } })
+    let stdout = ''
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const ended = runToEnd(child)
+    await waitForLine(child.stdout as NodeJS.ReadableStream, /"kind":"fault"/, 120_000)
+    const items = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+    // The peer never appears: the lab runs twin 1 alone.
+    expect(items.filter((item) => item.kind === 'twin').map((item) => item.role)).toEqual([1])
+    expect(items[items.length - 1]).toMatchObject({ kind: 'fault', fault: 'peer-missing', pairId: expect.stringMatching(/^[0-9a-f]{16}$/) })
+    child.kill('SIGINT')
+    expect((await ended).code).toBe(0)
+
+    const bad = await runToEnd(spawnPairkit(['lab', '--fault', 'gremlins'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } }))
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toContain('--fault must be stun-unreachable, signalling-down, peer-missing')
+  }, 150_000)
 })

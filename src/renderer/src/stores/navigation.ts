@@ -11,7 +11,7 @@ export const VIEWS = [
   { id: 'monitor', label: 'Monitor', coming: false },
   { id: 'ice', label: 'ICE', coming: false },
   { id: 'traffic', label: 'Traffic', coming: false },
-  { id: 'lab', label: 'Lab', coming: true },
+  { id: 'lab', label: 'Lab', coming: false },
 ] as const
 export type ViewId = (typeof VIEWS)[number]['id']
 
