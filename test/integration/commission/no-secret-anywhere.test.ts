@@ -93,9 +93,11 @@ describe('no secret anywhere in the data folder after a commissioning', () => {
     // What there is to search: the spool, the records and reports, the support bundle, history, pairs.
     expect(relative.some((name) => /raw\.bin$/.test(name))).toBe(true)
     expect(relative.some((name) => /session\.json$/.test(name))).toBe(true)
-    expect(relative.some((name) => /report\.json$/.test(name))).toBe(true)
-    expect(relative.some((name) => /\.zip$/.test(name))).toBe(true)
+    expect(relative.some((name) => /^records\/.+\.json$/.test(name))).toBe(true)
+    expect(relative.some((name) => /^records\/.+\.html$/.test(name))).toBe(true)
+    expect(relative.some((name) => /-support\.zip$/.test(name))).toBe(true)
     expect(relative).toContain('pairs.json')
+    console.log(`searched ${relative.length} files:\n${relative.sort().join('\n')}`)
     const leaks: string[] = []
     for (const file of files) {
       if (ALLOWED.some((allowed) => allowed.file.test(path.relative(dataDir, file)))) continue
