@@ -3,16 +3,16 @@
 // these devices" opens the Commission view with the demo firmware, the twins as A and B and the
 // lab's pair chosen, and one Start flashes both (written, not found unchanged), provisions both,
 // resets them, watches them boot and connect, runs the bridge test and writes the report. A
-// message published on each site's broker arrives on the other's, the report is shown and its
+// message published on each site's broker (a plain MQTT client of the test's) arrives on the other's, the report is shown and its
 // JSON download says commissioned. All of it within the 3 minutes the issue allows, measured
 // from the first click to the downloaded report.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { connectAsync, type MqttClient } from 'mqtt'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { makeTempDir } from '../support/temp-dir'
+import { MiniMqtt } from './bridge-twins'
 import { go, startWeb } from './technician'
 
 const BAR_MS = 180_000
@@ -20,7 +20,7 @@ const dir = makeTempDir('pairkit-e2e-lab-commission-')
 let browser: Browser
 let page: Page
 const consoleErrors: string[] = []
-const clients: MqttClient[] = []
+const clients: MiniMqtt[] = []
 
 beforeAll(async () => {
   const web = await startWeb(makeTempDir('pairkit-e2e-lab-commission-data-'))
@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)))
+  for (const client of clients) client.close()
   if (page && (await page.getByTestId('lab-stop').count().catch(() => 0)) > 0) {
     await go(page, 'lab')
     await page.getByTestId('lab-stop').click()
@@ -47,18 +47,18 @@ function step(id: string): Locator {
 
 /** Publishes one message on `from` and resolves once it arrives on `to` (the bridge carried it). */
 async function crosses(from: string, to: string, topic: string): Promise<void> {
-  const receiver = await connectAsync(to, { reconnectPeriod: 0, connectTimeout: 5000 })
-  const sender = await connectAsync(from, { reconnectPeriod: 0, connectTimeout: 5000 })
+  const receiver = await MiniMqtt.connect(to)
+  const sender = await MiniMqtt.connect(from)
   clients.push(receiver, sender)
   const payload = `crossing ${topic} ${Date.now()}`
-  const arrived = new Promise<void>((resolve) => receiver.on('message', (got, body) => got === topic && body.toString() === payload && resolve()))
-  await receiver.subscribeAsync(topic, { qos: 0 })
+  const arrived = new Promise<void>((resolve) => receiver.onMessage((got, body) => got === topic && body.toString() === payload && resolve()))
+  await receiver.subscribe(topic)
   // The bridge may take a moment to learn of the new subscription on its far side: send until it arrives.
   let done = false
   void arrived.then(() => (done = true))
   const deadline = Date.now() + 20_000
   while (!done && Date.now() < deadline) {
-    await sender.publishAsync(topic, payload, { qos: 0 })
+    sender.publish(topic, payload)
     await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 500))])
   }
   expect(done, `a message on ${from} (${topic}) did not arrive on ${to}`).toBe(true)
