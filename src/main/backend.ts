@@ -14,6 +14,7 @@ import { DeviceRegistry } from './devices/device-registry'
 import { DiagnosticsService } from './diagnostics'
 import { FlasherService } from './flasher'
 import { LabService } from './lab/lab-service'
+import { labBundleInput } from './lab/lab-bundle-input'
 import type { StartLabTwin } from './lab/lab-twin-host'
 import { MonitorService } from './monitor'
 import { monitorConsoleEvents } from './monitor/console-events'
@@ -146,7 +147,14 @@ export class Backend extends Disposable {
     // The lab's flash and provisioning jobs go through the same flasher, locks and flash.job events.
     // Their outcomes reach the devices and the history like the UI's own jobs: the twins' facts
     // (chip, pair, role) make them a pair in the Monitor and ICE views.
-    const lab = (this.lab = new LabService({ flasher, onJob: (jobId, link, job) => jobs.adopt(jobId, link, job), ...(dataDir ? { dataDir } : {}), ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}) }))
+    // A blank lab's pair is a pair like any other: in pairs.json, its passwords in the SecretStore.
+    const lab = (this.lab = new LabService({
+      flasher,
+      onJob: (jobId, link, job) => jobs.adopt(jobId, link, job),
+      storePair: (sites, name) => config.pair(sites, name).pairId,
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.startLabTwin ? { startTwin: options.startLabTwin } : {}),
+    }))
     this.register({ dispose: () => void lab.dispose() })
     this.register(lab.onDidChange((state) => this._onEvent.fire({ name: 'lab.changed', payload: state })))
     // The lab's twins are devices like any other: they show in Devices from the moment they listen.
@@ -254,7 +262,8 @@ export class Backend extends Disposable {
       'ice.pair': ({ pairId }) => diagnostics.pair(pairId),
       'diagnosis.list': (target) => diagnostics.findings(target),
       'lab.state': () => lab.state,
-      'lab.start': ({ chip, fault }) => lab.start(chip, fault),
+      'lab.start': ({ chip, fault, blank }) => lab.start(chip, fault, { blank: blank === true }),
+      'lab.loadBundle': () => this.bundles.load(labBundleInput(lab.state)),
       'lab.stop': () => lab.stop(),
       'commission.start': (input) => {
         const commissionId = commissioning.start({

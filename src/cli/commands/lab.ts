@@ -8,7 +8,7 @@ const LAB_FAULTS = ['stun-unreachable', 'signalling-down', 'peer-missing', 'pack
 export const labCommand: Command = {
   name: 'lab',
   summary: 'Run a virtual lab: two twins flashed with PairKit\'s demo firmware, provisioned as a pair and connected, on this computer only.',
-  usage: 'lab [--chip esp32s3] [--fault NAME] [--data-dir DIR] [--json]',
+  usage: 'lab [--chip esp32s3] [--fault NAME | --blank] [--data-dir DIR] [--json]',
   help: `
 Starts, on 127.0.0.1 only, a signalling broker, a STUN server and two virtual ESP32s
 (twins) on rfc2217:// links; writes PairKit's own demo firmware (serverless_mqtt) to both,
@@ -32,13 +32,20 @@ demo firmware's build folder are kept in the lab folder of PairKit's data folder
                     panic              twin 1 crashes 3 s after start
                     cable-pulled       twin 2's link is cut while it is being flashed
                   The lab then prints {"kind":"fault","fault"} instead of ready.
+  --blank         leave the commissioning to you: the twins start with erased flash, nothing
+                  is written to them, and the lab's pair is stored with PairKit's pairs as
+                  "Virtual lab" (pairs.json; its passwords stay in this process's memory).
+                  Commission them with \`pairkit commission --a SERIAL1 --b SERIAL2
+                  --bundle FIRMWARE --pair ID --passwords-file FILE\` (the twins have no radio:
+                  any Wi-Fi passwords do) while the lab runs. Prints {"kind":"pair","pairId","name"}
+                  and then {"kind":"ready","pairId","blank":true}.
   --data-dir DIR  PairKit's data folder (default: PAIRKIT_DATA_DIR, else the app's own)
   --json          one JSON object per line for everything started: {"kind":"signalling","url"},
                   {"kind":"stun","url"}, {"kind":"firmware","path",…}, for each twin
                   {"kind":"twin","role","serial","mqtt",…}; then {"kind":"ready","pairId"}
 
 Example: pairkit lab --json`,
-  options: { chip: { type: 'string' }, fault: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: { chip: { type: 'string' }, fault: { type: 'string' }, blank: { type: 'boolean' }, 'data-dir': { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, out, signal }) {
     const chip = values.chip ?? 'esp32s3'
@@ -46,12 +53,22 @@ Example: pairkit lab --json`,
     if (values['data-dir'] === '') throw new UsageError('--data-dir needs a folder')
     const fault = values.fault
     if (fault !== undefined && (typeof fault !== 'string' || !(LAB_FAULTS as readonly string[]).includes(fault))) throw new UsageError(`--fault must be ${LAB_FAULTS.join(', ')}`)
-    const [{ LabService }, { labTwinStarter }, { resolveDataDir }] = await Promise.all([
+    const blank = values.blank === true
+    if (blank && fault !== undefined) throw new UsageError('--blank and --fault go apart: blank devices to commission, or a fault scenario')
+    const [{ LabService }, { labTwinStarter }, { resolveDataDir }, { ConfigService }, { MemorySecretStore }] = await Promise.all([
       import('../../main/lab/lab-service'),
       import('../../twin/lab-twin'),
       import('../../main/state/data-dir'),
+      import('../../main/services/config-service'),
+      import('../../main/secrets/secret-store'),
     ])
-    const lab = new LabService({ startTwin: labTwinStarter({ onNote: (text) => out.error(text) }), dataDir: resolveDataDir(typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined) })
+    const dataDir = resolveDataDir(typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined)
+    const config = new ConfigService(new MemorySecretStore(), dataDir)
+    const lab = new LabService({
+      startTwin: labTwinStarter({ onNote: (text) => out.error(text) }),
+      dataDir,
+      storePair: (sites, name) => config.pair(sites, name).pairId,
+    })
     lab.onItem((item) => out.result(item, () => describeItem(item)))
     const shownSteps = new Map<number, string>()
     lab.onDidChange((state) => {
@@ -68,7 +85,7 @@ Example: pairkit lab --json`,
       process.once('SIGTERM', () => resolve('stopped'))
     })
     try {
-      lab.start(chip, fault as (typeof LAB_FAULTS)[number] | undefined)
+      lab.start(chip, fault as (typeof LAB_FAULTS)[number] | undefined, { blank })
       const ready = lab.ready().then(() => 'ready' as const)
       ready.catch(() => undefined)
       if ((await Promise.race([ready, stopped])) === 'ready') {
@@ -76,6 +93,8 @@ Example: pairkit lab --json`,
         if (fault) {
           for (const twin of twins) if (twin.error) out.info(`Twin ${twin.role}: ${twin.error.message}`)
           out.result({ kind: 'fault', fault, pairId }, () => `Running with the fault "${fault}" as pair ${pairId}: open the twins' consoles to see what it does. Ctrl-C ends the lab.`)
+        } else if (blank) {
+          out.result({ kind: 'ready', pairId, blank: true }, () => `Ready to be commissioned: two blank twins and pair ${pairId} ("Virtual lab"). Ctrl-C ends the lab.`)
         } else out.result({ kind: 'ready', pairId }, () => `Ready: the twins are connected to each other as pair ${pairId}. Ctrl-C ends the lab.`)
         await stopped
       }
@@ -96,6 +115,8 @@ function describeItem(item: { kind: string; [key: string]: unknown }): string {
       return `Demo firmware (${String(item.chip)}): ${String(item.path)}`
     case 'twin':
       return `Twin ${String(item.role)} (site ${item.role === 1 ? 'A' : 'B'}): ${String(item.serial)}, its IoT network broker ${String(item.mqtt)}`
+    case 'pair':
+      return `Pair ${String(item.pairId)} ("${String(item.name)}"), stored with PairKit's pairs`
     default:
       return JSON.stringify(item)
   }

@@ -36,6 +36,8 @@ const ConfigFieldName = z.enum(Object.keys(ShownConfigSchema.shape) as [keyof Sh
 export const PairSummarySchema = z.object({
   pairId: z.string(),
   createdAt: z.number(),
+  /** What a technician calls the pair, when PairKit made it for something (the virtual lab's). */
+  name: z.string().optional(),
   a: ShownConfigSchema,
   b: ShownConfigSchema,
   nvsSize: z.number(),

@@ -2,6 +2,7 @@
 // firmware as a pair, all on this computer's loopback. One lab per backend at a time.
 import { z } from 'zod'
 import { SerializedErrorSchema } from '../rpc/messages'
+import { BundleSummarySchema } from './flash'
 
 const RoleSchema = z.union([z.literal(1), z.literal(2)])
 
@@ -14,11 +15,16 @@ export const LabItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('firmware'), path: z.string(), chip: z.string(), app: z.string() }),
   /** A twin: its serial link, the site broker its firmware runs (its IoT network) and its flash file. */
   z.object({ kind: z.literal('twin'), role: RoleSchema, serial: z.string(), mqtt: z.string(), chip: z.string(), flash: z.string() }),
+  /** A blank lab's pair, stored with PairKit's pairs (pairs.json) for the technician to commission. */
+  z.object({ kind: z.literal('pair'), pairId: z.string(), name: z.string() }),
 ])
 export type LabItem = z.infer<typeof LabItemSchema>
 
-/** running: the firmware runs and the lab does not wait for it (a fault scenario); failed: the twin's step failed (its error says why). */
-export const LabStepSchema = z.enum(['starting', 'flashing', 'provisioning', 'booting', 'connected', 'running', 'failed'])
+/**
+ * running: the firmware runs and the lab does not wait for it (a fault scenario); failed: the
+ * twin's step failed (its error says why); blank: its flash is erased, waiting to be commissioned.
+ */
+export const LabStepSchema = z.enum(['starting', 'flashing', 'provisioning', 'booting', 'connected', 'running', 'failed', 'blank'])
 export type LabStep = z.infer<typeof LabStepSchema>
 
 /**
@@ -39,8 +45,13 @@ export const LabStateSchema = z.object({
   chip: z.string().optional(),
   /** The fault scenario this run stages, if any. */
   fault: LabFaultSchema.optional(),
-  /** The pair id the twins were provisioned with. */
+  /** The pair id the twins were provisioned with (a blank lab: the pair stored for them, to commission). */
   pairId: z.string().optional(),
+  /**
+   * A blank lab: the twins' flash is erased and the lab's pair is stored with PairKit's pairs;
+   * `ready` then means ready to be commissioned (the technician flashes and provisions them).
+   */
+  blank: z.literal(true).optional(),
   items: z.array(LabItemSchema),
   /** Where each twin is in its way to the pair, by role; a failed twin's detail is the step that failed and its error why. */
   twins: z.array(z.object({ role: RoleSchema, step: LabStepSchema, detail: z.string().optional(), error: SerializedErrorSchema.optional() })),
@@ -55,7 +66,12 @@ export const LAB_CHIPS = ['esp32', 'esp32s3', 'esp32c3'] as const
 export const labRequests = {
   'lab.state': { input: z.object({}).strict(), output: LabStateSchema },
   /** Starts the lab; resolves at once with the starting state (follow lab.changed). */
-  'lab.start': { input: z.object({ chip: z.enum(LAB_CHIPS).optional(), fault: LabFaultSchema.optional() }).strict(), output: LabStateSchema },
+  'lab.start': { input: z.object({ chip: z.enum(LAB_CHIPS).optional(), fault: LabFaultSchema.optional(), blank: z.boolean().optional() }).strict(), output: LabStateSchema },
+  /**
+   * Loads the demo firmware of the running lab's chip as the current bundle (the one Flash and
+   * Commission use), as if its build folder had been dropped in Flash.
+   */
+  'lab.loadBundle': { input: z.object({}).strict(), output: BundleSummarySchema },
   /** Ends everything the lab started; resolves once its sockets are closed. */
   'lab.stop': { input: z.object({}).strict(), output: LabStateSchema },
 } as const

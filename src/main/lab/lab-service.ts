@@ -16,8 +16,14 @@
 // as they get, and then stays up in status `fault` instead of waiting for `ready`: the
 // technician opens the twins' consoles (the Monitor and ICE views) and sees the diagnosis. A
 // twin whose flashing fails there ("cable pulled") shows the flasher's error at its step.
+//
+// A blank lab leaves the job to the technician: its twins start with erased flash (like boards
+// out of the box), the demo firmware folder is written, and the lab's pair is stored with
+// PairKit's pairs (through `storePair`: pairs.json, its passwords in the SecretStore) under the
+// name "Virtual lab". It is ready at once — ready to be commissioned, with the Commission view
+// or `pairkit commission`, which flash, provision and test the twins like any two boards.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { throwIfBundleInvalid, validateBundle } from '../../common/bundle'
@@ -38,7 +44,7 @@ import { freeLoopbackPort, waitUntilPortClosed } from './free-loopback-port'
 import { startDemoTraffic } from './lab-demo-traffic'
 import { labFaultPlan, type LabFaultPlan } from './lab-fault-plan'
 import type { LabTwin, StartLabTwin } from './lab-twin-host'
-import { labPair } from './lab-pair'
+import { LAB_PAIR_NAME, labPair, labPairSites, type LabSiteSettings } from './lab-pair'
 import { watchTwinConsole, type TwinConsoleWatch } from './twin-console-watch'
 
 export interface LabServiceOptions {
@@ -52,6 +58,16 @@ export interface LabServiceOptions {
   onJob?: (jobId: string, link: string, job: { operation: 'flash' | 'provision'; pair?: { pairId: string; role: 1 | 2 } }) => void
   /** How long the twins may take from reset to connected (default 60 s). */
   readyTimeoutMs?: number
+  /**
+   * Keeps a blank lab's pair with PairKit's pairs (ConfigService.pair: pairs.json, passwords in
+   * the SecretStore) and returns its id; without it a blank lab cannot start.
+   */
+  storePair?: (sites: { siteA: LabSiteSettings; siteB: LabSiteSettings }, name: string) => string
+}
+
+export interface LabStartOptions {
+  /** Erased twins and a stored pair, for the technician to commission (see above). */
+  blank?: boolean
 }
 
 export const DEFAULT_LAB_CHIP: ChipName = 'esp32s3'
@@ -88,7 +104,7 @@ export class LabService {
   }
 
   /** Starts the lab and returns the starting state at once; ready() or onDidChange tell the rest. */
-  start(chip: string = DEFAULT_LAB_CHIP, fault?: LabFault): LabState {
+  start(chip: string = DEFAULT_LAB_CHIP, fault?: LabFault, options: LabStartOptions = {}): LabState {
     if (!this.options.startTwin) {
       throw new PairKitError('UNAVAILABLE', 'this PairKit cannot run virtual devices', { hint: 'Start the virtual lab from PairKit\'s command line, or open PairKit in its browser host, which runs virtual devices.' })
     }
@@ -101,12 +117,19 @@ export class LabService {
     if (fault !== undefined && !LAB_FAULTS.includes(fault)) {
       throw new PairKitError('USAGE', `the virtual lab has no fault scenario "${String(fault)}"`, { hint: `Choose one of ${LAB_FAULTS.join(', ')}.` })
     }
+    const blank = options.blank === true
+    if (blank && fault !== undefined) {
+      throw new PairKitError('USAGE', 'a blank virtual lab cannot stage a fault', { hint: 'Choose either blank devices to commission or a fault scenario, not both.' })
+    }
+    if (blank && !this.options.storePair) {
+      throw new PairKitError('UNAVAILABLE', 'this PairKit cannot keep a pair for the virtual lab', { hint: 'Start the blank lab from the PairKit app or its browser host.' })
+    }
     const plan = labFaultPlan(fault)
     const controller = new AbortController()
     const run: Run = { controller, cleanups: [], done: Promise.resolve() }
     this.run = run
-    this.update({ status: 'starting', chip, ...(fault ? { fault } : {}), items: [], twins: plan.roles.map((role) => ({ role, step: 'starting' })), startedAt: Date.now() }, true)
-    run.done = this.bringUp(chip as ChipName, plan, run).then(
+    this.update({ status: 'starting', chip, ...(fault ? { fault } : {}), ...(blank ? { blank: true as const } : {}), items: [], twins: plan.roles.map((role) => ({ role, step: 'starting' })), startedAt: Date.now() }, true)
+    run.done = this.bringUp(chip as ChipName, plan, run, blank).then(
       () => this.update(fault ? { status: 'fault' } : { status: 'ready', readyAt: Date.now() }),
       async (error: unknown) => {
         if (controller.signal.aborted) return
@@ -149,7 +172,7 @@ export class LabService {
     this._onItem.dispose()
   }
 
-  private async bringUp(chip: ChipName, plan: LabFaultPlan, run: Run): Promise<void> {
+  private async bringUp(chip: ChipName, plan: LabFaultPlan, run: Run, blank: boolean): Promise<void> {
     const signal = run.controller.signal
     const checkpoint = () => {
       if (signal.aborted) throw new CancelledError('the virtual lab was stopped')
@@ -191,12 +214,15 @@ export class LabService {
     checkpoint()
 
     const brokerPorts = await twoPorts()
-    const pair = labPair({ signallingUrl: signalling.url, stunPort, brokerPorts })
-    this.update({ pairId: pair.pairId })
+    const pairOptions = { signallingUrl: signalling.url, stunPort, brokerPorts }
+    const pair = blank ? undefined : labPair(pairOptions)
+    if (pair) this.update({ pairId: pair.pairId })
     const twins = new Map<Role, LabTwin>()
     for (const role of plan.roles) {
       const brokerPort = role === 1 ? brokerPorts.a : brokerPorts.b
       const flashPath = path.join(labDir, `twin-${role}-${chip}.bin`)
+      // Blank: a missing flash file is an erased chip, like a board out of the box.
+      if (blank) await rm(flashPath, { force: true })
       const twin = await (this.options.startTwin as StartLabTwin)({ role, chip, flashPath, brokerPort, ...plan.twins[role] })
       // The firmware's broker closes a moment after the twin; stop() waits for its port.
       cleanup(async () => {
@@ -206,6 +232,14 @@ export class LabService {
       twins.set(role, twin)
       this.add({ kind: 'twin', role, serial: twin.url, mqtt: `mqtt://127.0.0.1:${brokerPort}`, chip, flash: flashPath })
       checkpoint()
+    }
+
+    if (blank) {
+      const pairId = (this.options.storePair as NonNullable<LabServiceOptions['storePair']>)(labPairSites(pairOptions), LAB_PAIR_NAME)
+      this.update({ pairId })
+      this.add({ kind: 'pair', pairId, name: LAB_PAIR_NAME })
+      for (const role of plan.roles) this.step(role, 'blank')
+      return
     }
 
     const regions = bundle.parts.map((part) => ({ offset: part.offset, name: part.name, bytes: part.bytes }))
@@ -219,7 +253,8 @@ export class LabService {
           await this.job({ operation: 'flash', port: url, regions, bundleChip: chip, after: 'hard-reset' }, signal)
           step = 'provisioning'
           this.step(role, 'provisioning')
-          await this.provision(url, role === 1 ? pair.a : pair.b, pair.pairId, role, signal)
+          const provisioned = pair as NonNullable<typeof pair>
+          await this.provision(url, role === 1 ? provisioned.a : provisioned.b, provisioned.pairId, role, signal)
         } catch (error) {
           // Staged to fail (a cable pulled): the twin shows where and why, the lab runs on.
           if (!faulted || signal.aborted) throw error

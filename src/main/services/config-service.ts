@@ -47,11 +47,13 @@ export class ConfigService {
     if (moved) this.save()
   }
 
-  pair(input: RequestInput<'config.pair'>): PairSummary {
+  /** Makes a new pair and keeps it; `name` is for a pair PairKit makes itself (the virtual lab's). */
+  pair(input: RequestInput<'config.pair'>, name?: string): PairSummary {
     const provisioned = provisionPair(input.siteA, input.siteB, (length) => new Uint8Array(randomBytes(length)))
     const record: PairRecord = {
       pairId: provisioned.pairId,
       createdAt: Date.now(),
+      ...(name ? { name } : {}),
       a: this.keepSecrets(provisioned.pairId, 'a', provisioned.a),
       b: this.keepSecrets(provisioned.pairId, 'b', provisioned.b),
       secrets: secretsOf(provisioned.a, 'a').concat(secretsOf(provisioned.b, 'b')),
@@ -267,6 +269,7 @@ export class ConfigService {
     return {
       pairId: record.pairId,
       createdAt: record.createdAt,
+      ...(record.name ? { name: record.name } : {}),
       a: shown(this.tryWithSecrets(record, 'a')),
       b: shown(this.tryWithSecrets(record, 'b')),
       nvsSize: DEFAULT_NVS_SIZE,

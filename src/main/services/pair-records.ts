@@ -13,6 +13,8 @@ export const MAX_PAIRS = 1000
 export interface PairRecord {
   pairId: string
   createdAt: number
+  /** What a technician calls the pair, when PairKit made it for something (the virtual lab's: "Virtual lab"). */
+  name?: string
   /** Secret fields are blank here and URI passwords masked; their values live in the SecretStore. */
   a: DeviceConfig
   b: DeviceConfig
@@ -33,6 +35,7 @@ const ConfigRecordSchema = z.custom<DeviceConfig>(
 const PairRecordSchema = z.object({
   pairId: z.string().regex(/^[a-z0-9]{8,32}$/),
   createdAt: z.number(),
+  name: z.string().max(80).optional(),
   a: ConfigRecordSchema,
   b: ConfigRecordSchema,
   secrets: z.array(z.string().max(64)).max(32).optional(),

@@ -5,6 +5,7 @@
 import { configFromNvsImage, CONFIG_FIELDS, CONFIG_NAMESPACE, defaultConfig, REDACTED, type DeviceConfig } from '../../common/config'
 import type { EspLogLevel } from '../../common/serverless/firmware-log'
 import type { PartitionEntry } from '../../common/partition-table'
+import { maskUrlPassword } from '../../common/url-userinfo'
 import type { FlashMemory } from '../flash'
 import { readPartitionTable } from '../boot/flash-layout'
 
@@ -82,6 +83,7 @@ export function settingsSummary(config: DeviceConfig): SettingsLine[] {
   return [
     { level: 'I', tag: SETTINGS_TAG, message: `pair ${config.pairId} role ${config.role}` },
     { level: 'I', tag: SETTINGS_TAG, message: `station "${config.staSsid}", IoT network "${config.apSsid}" channel ${config.apChannel}, broker port ${config.brokerPort}` },
-    { level: 'I', tag: SETTINGS_TAG, message: `signalling ${config.signallingUri} topic ${config.syncTopic}, STUN ${config.stunHost}:${config.stunPort}, TURN ${turn}` },
+    // The broker's password in the URI is a secret like the others (PairKit keeps it in its secret store).
+    { level: 'I', tag: SETTINGS_TAG, message: `signalling ${maskUrlPassword(config.signallingUri)} topic ${config.syncTopic}, STUN ${config.stunHost}:${config.stunPort}, TURN ${turn}` },
   ]
 }

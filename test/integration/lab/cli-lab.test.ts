@@ -3,6 +3,8 @@
 // firmware and the pair's settings, their site brokers take MQTT clients, the firmware folder
 // passes `pairkit bundle inspect`, and Ctrl-C ends the process and closes every port.
 import { createSocket } from 'node:dgram'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { Socket } from 'node:net'
 import { connectAsync } from 'mqtt'
 import { describe, expect, it } from 'vitest'
@@ -123,5 +125,34 @@ describe('pairkit lab', () => {
     const bad = await runToEnd(spawnPairkit(['lab', '--fault', 'gremlins'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } }))
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toContain('--fault must be stun-unreachable, signalling-down, peer-missing')
+  }, 150_000)
+
+  it('--blank starts erased twins and stores the lab\'s pair as "Virtual lab" in pairs.json, without a password', async () => {
+    const dataDir = makeTempDir('pairkit-lab-blank-')
+    const child = spawnPairkit(['lab', '--json', '--blank'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } })
+    let stdout = ''
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const ended = runToEnd(child)
+    await waitForLine(child.stdout as NodeJS.ReadableStream, /"kind":"ready"/, 120_000)
+    const items = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+    const pair = items.find((item) => item.kind === 'pair')
+    expect(pair).toMatchObject({ name: 'Virtual lab', pairId: expect.stringMatching(/^[0-9a-f]{16}$/) })
+    expect(items[items.length - 1]).toEqual({ kind: 'ready', pairId: pair?.pairId, blank: true })
+    // Nothing was written: each twin answers a probe with an erased flash (no app to describe).
+    for (const twin of items.filter((item) => item.kind === 'twin')) {
+      const result = await probe(String(twin.serial), { resetAfter: true }, reporter())
+      expect(result.chip).toBe('esp32s3')
+      expect(result.apps ?? []).toEqual([])
+    }
+    const stored = JSON.parse(readFileSync(path.join(dataDir, 'pairs.json'), 'utf8')) as Array<{ pairId: string; name?: string; a: { staPassword: string; signallingUri: string } }>
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ pairId: pair?.pairId, name: 'Virtual lab', a: { staPassword: '' } })
+    expect(stored[0]?.a.signallingUri).toBe(items.find((item) => item.kind === 'signalling')?.url)
+    child.kill('SIGINT')
+    expect((await ended).code).toBe(0)
+
+    const both = await runToEnd(spawnPairkit(['lab', '--blank', '--fault', 'panic'], { env: { ...process.env, PAIRKIT_DATA_DIR: dataDir } }))
+    expect(both.code).not.toBe(0)
+    expect(both.stderr).toContain('--blank and --fault go apart')
   }, 150_000)
 })

@@ -21,6 +21,7 @@ export const STEP_TEXT: Record<LabStep, string> = {
   connected: 'connected to the other device',
   running: 'running',
   failed: 'failed',
+  blank: 'blank, waiting to be commissioned',
 }
 
 export function stepTone(step: LabStep): string {
@@ -38,7 +39,7 @@ export function statusText(state: LabState): string {
     case 'starting':
       return 'Starting…'
     case 'ready':
-      return 'Ready: the two virtual ESP32s are connected to each other'
+      return state.blank ? 'Ready to be commissioned: two blank virtual ESP32s' : 'Ready: the two virtual ESP32s are connected to each other'
     case 'fault':
       return `Running with the fault "${state.fault ? LAB_FAULT_TEXT[state.fault].label : ''}"`
     case 'stopping':

@@ -113,6 +113,18 @@ export const useFlashStore = defineStore('flash', () => {
     }
   }
 
+  /** Loads the running virtual lab's demo firmware as the firmware chosen (as if its build folder were dropped here). */
+  async function loadLabFirmware(): Promise<void> {
+    loading.value = true
+    loadError.value = undefined
+    try {
+      files.value = []
+      bundle.value = await useBackend().request('lab.loadBundle', {})
+    } finally {
+      loading.value = false
+    }
+  }
+
   /** A drop that could not even be read (too large, unreadable folder). */
   function failLoad(caught: unknown): void {
     loadError.value = errorView(caught)
@@ -184,6 +196,6 @@ export const useFlashStore = defineStore('flash', () => {
 
   return {
     bundle, loading, loadError, choices, files, loneFile, selected, targets, baud, full, starting, startError, runs, retryErrors, running,
-    restore, loadFiles, reload, failLoad, start, retry, cancel,
+    restore, loadFiles, loadLabFirmware, reload, failLoad, start, retry, cancel,
   }
 })

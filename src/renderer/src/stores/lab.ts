@@ -50,8 +50,9 @@ export const useLabStore = defineStore('lab', () => {
     }
   }
 
-  function startLab(chip: 'esp32' | 'esp32s3' | 'esp32c3', fault?: LabFault): Promise<boolean> {
-    return run(() => useBackend().request('lab.start', { chip, ...(fault ? { fault } : {}) }))
+  /** `blank`: erased twins and a stored pair, for the technician to commission. */
+  function startLab(chip: 'esp32' | 'esp32s3' | 'esp32c3', fault?: LabFault, blank = false): Promise<boolean> {
+    return run(() => useBackend().request('lab.start', { chip, ...(fault ? { fault } : {}), ...(blank ? { blank } : {}) }))
   }
 
   function stopLab(): Promise<boolean> {
