@@ -4,10 +4,12 @@
 // Each MD5 costs a round trip and the chip's time to read and hash the range (a few MB/s), so
 // the search reads the region about once: first every 128 KiB block, then, inside a block that
 // differs, halves by bisection (a half that matches means the other half differs, without asking).
-// One sector changed in 1 MiB costs 8 + 5 to 10 requests and reads about 1.2 MiB. Where much is new
-// the search stops early, as refining would only add requests: at the first level when most
+// One sector changed in 1 MiB costs 16 + 5 to 10 requests and reads about 1.2 MiB. Where much is
+// new the search stops early, as refining would only add requests: at the first level when most
 // blocks of a large region differ (a new build whose code moved), and at 64 KiB or less when both
-// halves of a range differ.
+// halves of a range differ. A large region is first sampled, one sector in the middle of each
+// block (a few ms of chip time): a block whose sample differs differs, without hashing all of it,
+// so a region that is new throughout costs no more than those samples before it is written whole.
 import { createHash } from 'node:crypto'
 
 export const SECTOR = 0x1000
@@ -60,11 +62,20 @@ export async function compareWithDevice(expected: Uint8Array, deviceMd5: DeviceM
   }
   const blocks: Run[] = []
   for (let start = 0; start < expected.length; start += COARSE_BLOCK) blocks.push({ start, end: Math.min(expected.length, start + COARSE_BLOCK) })
+  const large = blocks.length >= JUDGE_FROM_BLOCKS
+  const sampledDiffering = new Set<Run>()
+  if (large) {
+    for (const block of blocks) {
+      const middle = block.start + Math.floor((block.end - block.start) / SECTOR / 2) * SECTOR
+      if (!(await same(middle, middle + SECTOR))) sampledDiffering.add(block)
+    }
+  }
   const differingBlocks: Run[] = []
-  for (const block of blocks) if (!(await same(block.start, block.end))) differingBlocks.push(block)
+  if (sampledDiffering.size > blocks.length * REFINE_SHARE) differingBlocks.push(...blocks)
+  else for (const block of blocks) if (sampledDiffering.has(block) || !(await same(block.start, block.end))) differingBlocks.push(block)
 
   let found: Run[] = differingBlocks
-  const mostlyNew = blocks.length >= JUDGE_FROM_BLOCKS && differingBlocks.length > blocks.length * REFINE_SHARE
+  const mostlyNew = large && differingBlocks.length > blocks.length * REFINE_SHARE
   if (differingBlocks.length > 0 && !mostlyNew) {
     found = []
     for (const block of differingBlocks) found.push(...(await bisect(block, same)))

@@ -31,10 +31,11 @@ describe('comparing a region with the device block by block', () => {
   const random = seededRandom(20)
   const image = Uint8Array.from({ length: 1 << 20 }, () => Math.floor(random() * 256))
 
-  it('asks one MD5 per 128 KiB block and writes nothing when the device holds the region', async () => {
+  it('asks one MD5 per 128 KiB block, after one sector of each, and writes nothing when the device holds the region', async () => {
     const dev = device(image.slice())
     const result = await compareWithDevice(image, dev.md5)
-    expect(result).toMatchObject({ runs: [], sectors: 256, differing: 0, requests: (1 << 20) / COARSE_BLOCK })
+    expect(result).toMatchObject({ runs: [], sectors: 256, differing: 0, requests: 2 * ((1 << 20) / COARSE_BLOCK) })
+    expect(dev.asked.filter(([, size]) => size === SECTOR)).toHaveLength((1 << 20) / COARSE_BLOCK)
   })
 
   it('finds one changed sector with a handful of requests', async () => {
@@ -44,17 +45,29 @@ describe('comparing a region with the device block by block', () => {
     const result = await compareWithDevice(image, dev.md5)
     expect(result.runs).toEqual([{ start: 37 * SECTOR, end: 38 * SECTOR }])
     expect(result.differing).toBe(1)
-    // 8 first-level blocks, then at most two per halving (5 halvings from 128 KiB to 4 KiB).
-    expect(result.requests).toBeLessThanOrEqual(8 + 2 * 5)
+    // 8 samples and 8 first-level blocks, then at most two per halving (5 halvings from 128 KiB to 4 KiB).
+    expect(result.requests).toBeLessThanOrEqual(16 + 2 * 5)
     // About one pass over the region: the device hashes little more than 1 MiB.
     expect(dev.asked.reduce((sum, [, size]) => sum + size, 0)).toBeLessThan(1.3 * (1 << 20))
   })
 
-  it('stops at the first level when most blocks differ (another build)', async () => {
+  it('writes another build whole after one sector of each block, hashing no more than those', async () => {
     const other = Uint8Array.from({ length: 1 << 20 }, () => Math.floor(random() * 256))
-    const result = await compareWithDevice(image, device(other).md5)
+    const dev = device(other)
+    const result = await compareWithDevice(image, dev.md5)
     expect(result.runs).toEqual([{ start: 0, end: 1 << 20 }])
     expect(result.requests).toBe(8)
+    expect(dev.asked.reduce((sum, [, size]) => sum + size, 0)).toBe(8 * SECTOR)
+  })
+
+  it('hashes only the blocks whose sample matched when a few differ', async () => {
+    const held = image.slice()
+    // Sectors in the middle of blocks 2 and 6 differ: those blocks are known to differ from their samples.
+    for (const sector of [80, 208]) held[sector * SECTOR] = (held[sector * SECTOR] ?? 0) ^ 1
+    const dev = device(held)
+    const result = await compareWithDevice(image, dev.md5)
+    expect(result.runs).toEqual([{ start: 80 * SECTOR, end: 81 * SECTOR }, { start: 208 * SECTOR, end: 209 * SECTOR }])
+    expect(dev.asked.filter(([, size]) => size === COARSE_BLOCK)).toHaveLength(6)
   })
 
   it('refines a small region too, and writes a mostly new one whole after two requests', async () => {
