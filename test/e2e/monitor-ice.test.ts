@@ -71,6 +71,8 @@ async function newestLine(log: Locator): Promise<{ below: number; lastRowGap: nu
 /** A view as photographed: at its top, no pointer over a control. */
 async function showForPhoto(view: 'monitor' | 'ice'): Promise<void> {
   await go(page, view)
+  // The picture shows the pair at work: after the signalling test's fresh handshake, both sides connected again.
+  if (view === 'ice') await expect.poll(() => page.getByTestId('ice-side-state').allInnerTexts(), { timeout: 30_000 }).toEqual(['connected', 'connected'])
   await page.evaluate('window.scrollTo(0, 0)')
   await page.mouse.move(0, 0)
 }
