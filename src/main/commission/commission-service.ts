@@ -558,18 +558,29 @@ async function withTimeout<T>(work: Promise<T>, ms: number, signal: AbortSignal,
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms)
   })
-  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new CancelledError()), { once: true }))
+  // The flow's signal outlives every step: each step's listener goes when the step ends.
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new CancelledError())
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
   work.catch(() => undefined)
   try {
     return await Promise.race([work, expired, aborted])
   } finally {
     clearTimeout(timer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
   })
 }
