@@ -45,7 +45,8 @@ describe('commissioning two twins', () => {
       notes: 'Mounted in cabinet 3 <left> & "right"',
     })
     state = await runtime.service.wait(commissionId)
-    report = runtime.service.report(commissionId).report
+    // A flow that did not finish has no report: the first test then says which step failed and why.
+    if (state.status === 'done') report = runtime.service.report(commissionId).report
   }, 150_000)
   afterAll(async () => {
     await runtime?.dispose()
