@@ -31,6 +31,7 @@ import {
 import { deviceIdOf } from '../../common/devices/device-id'
 import type { Finding } from '../../common/diagnosis'
 import { CancelledError, PairKitError, serializeError, type SerializedError } from '../../common/errors'
+import { sleepUnlessAborted, withTimeout } from '../time-limits'
 import { Emitter, type Event } from '../../common/event'
 import type { FlasherJobState } from '../../common/flasher/job-state'
 import type { BridgeTestResult } from '../../common/traffic/bridge-test-result'
@@ -250,7 +251,7 @@ export class CommissionService {
         cancelled.addEventListener('abort', stop, { once: true })
         const signal = stepController.signal
         try {
-          const outcome = await withTimeout(this.runStep(flow, step, signal), limit, cancelled, () => (stop(), timeoutError(step, limit, flow)))
+          const outcome = await withTimeout(this.runStep(flow, step, signal), limit, () => (stop(), timeoutError(step, limit, flow)), cancelled)
           if (outcome.skipped) this.update(flow, skipStep(flow.state, step, Date.now(), outcome.detail ?? STEP_LABELS[step]))
           else this.update(flow, finishStep(flow.state, step, Date.now(), outcome.detail))
         } catch (error) {
@@ -374,7 +375,7 @@ export class CommissionService {
           findings: errors,
         })
       }
-      await sleep(WATCH_POLL_MS, signal)
+      await sleepUnlessAborted(WATCH_POLL_MS, signal)
     }
     const detail = { boot: 'both devices booted the bridge firmware and started their site brokers', sync: 'both devices met on the signalling broker', connect: 'both devices connected and their bridges joined their site brokers' }
     return { detail: detail[step] }
@@ -553,34 +554,3 @@ function timeoutError(step: CommissionStepId, limit: number, flow: Flow): StepFa
   })
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, signal: AbortSignal, onTimeout: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms)
-  })
-  // The flow's signal outlives every step: each step's listener goes when the step ends.
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new CancelledError())
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  work.catch(() => undefined)
-  try {
-    return await Promise.race([work, expired, aborted])
-  } finally {
-    clearTimeout(timer)
-    if (onAbort) signal.removeEventListener('abort', onAbort)
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}

@@ -46,6 +46,7 @@ import { labFaultPlan, type LabFaultPlan } from './lab-fault-plan'
 import type { LabTwin, StartLabTwin } from './lab-twin-host'
 import { LAB_PAIR_NAME, labPair, labPairSites, type LabSiteSettings } from './lab-pair'
 import { watchTwinConsole, type TwinConsoleWatch } from './twin-console-watch'
+import { withTimeout } from '../time-limits'
 
 export interface LabServiceOptions {
   /** Starts a twin; without one the lab is not available in this host. */
@@ -369,14 +370,4 @@ async function twoPorts(): Promise<{ a: number; b: number }> {
   let b = await freeLoopbackPort()
   while (b === a) b = await freeLoopbackPort()
   return { a, b }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)))
-  try {
-    return await Promise.race([work, expired])
-  } finally {
-    clearTimeout(timer)
-  }
 }

@@ -17,6 +17,7 @@ import { type HostPort, IceLink } from './ice-link'
 import { connectExternalBroker, type LocalBroker, startEmbeddedBroker } from './local-broker'
 import { MessageBridge, type ReceiveCheck } from './message-bridge'
 import { runSignalling, type SignallingTiming } from './signalling'
+import { sleepUnlessAborted } from '../time-limits'
 
 export interface PeerOptions {
   role: PeerRole
@@ -98,7 +99,7 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
         await currentLink?.close()
         currentLink = undefined
       }
-      if (!controller.signal.aborted) await sleep(options.retryDelayMs ?? 1000, controller.signal)
+      if (!controller.signal.aborted) await sleepUnlessAborted(options.retryDelayMs ?? 1000, controller.signal)
     }
   }
 
@@ -181,18 +182,6 @@ export async function startPeer(options: PeerOptions): Promise<PeerHandle> {
       emitter.dispose()
     },
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }
 
 function abortReason(signal: AbortSignal): Promise<string> {
