@@ -278,8 +278,9 @@ export class MonitorSession implements YieldingHolder {
   private receive(chunk: Uint8Array): void {
     const at = this.now()
     this.bytes += chunk.length
-    this.options.spool?.append(chunk, at)
+    // The marker of a reopened port goes before the first bytes after it, in the spool too.
     this.sayAnnouncement()
+    this.options.spool?.append(chunk, at)
     const lines = this.ring.nextSeq
     const events = this.events.nextSeq
     this.splitter.push(chunk, this.lineSink(at))
